@@ -1,0 +1,3 @@
+# Semantic FPN (Kirillov et al.). Model configs replace the backbone (with _delete_=True).
+_base_ = 'mmseg::_base_/models/fpn_r50.py'
+model = dict(pretrained=None, neck=dict(in_channels='auto'))

@@ -1,0 +1,4 @@
+# Cascade Mask R-CNN + Swin-S, 3x multi-scale + crop, drop path 0.2.
+_base_ = './cascade-mask-rcnn_swin-t-p4-w7_fpn_ms-crop-3x_coco.py'
+pretrained = 'checkpoints/swin-small_in1k.pth'
+model = dict(backbone=dict(arch='small', init_cfg=dict(checkpoint=pretrained)))

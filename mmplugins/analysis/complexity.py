@@ -1,0 +1,30 @@
+"""Parameter and FLOP counting with one convention for every model.
+
+FLOPs follow the papers' (fvcore's) convention: one fused multiply-add counts as one FLOP, and
+only matrix products and convolutions (including fused attention) are counted. The count comes
+from :class:`torch.utils.flop_counter.FlopCounterMode`, which reports 2 per multiply-add, so it
+is halved. Element-wise work (norms, activations, softmax) is not counted, as in the papers.
+"""
+from typing import Any, Optional
+
+import torch
+import torch.nn as nn
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def count_params(module: nn.Module, trainable_only: bool = False) -> int:
+    """Number of parameters of ``module`` (all, or only those with ``requires_grad``)."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
+
+
+@torch.no_grad()
+def count_flops(module: nn.Module, *inputs: Any, forward: Optional[Any] = None) -> int:
+    """Multiply-adds of one forward of ``module(*inputs)`` (or of ``forward()`` when given)."""
+    was_training = module.training
+    module.eval()
+    try:
+        with FlopCounterMode(display=False) as counter:
+            forward() if forward is not None else module(*inputs)
+    finally:
+        module.train(was_training)
+    return counter.get_total_flops() // 2

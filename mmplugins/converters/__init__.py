@@ -1,0 +1,9 @@
+"""Official checkpoint -> this toolkit's layout.
+
+One module per model family registers a converter with :func:`register_converter`. Use
+:func:`convert` from Python or ``python tools/convert_checkpoint.py MODEL SRC DST``.
+"""
+from .base import ConversionReport, available_converters, convert, register_converter
+from . import swin  # noqa: F401,E402  (registers 'swin')
+
+__all__ = ['ConversionReport', 'available_converters', 'convert', 'register_converter']

@@ -1,0 +1,2 @@
+"""Models of the toolkit; importing this package registers them all."""
+from . import backbones  # noqa: F401

@@ -1,0 +1,4 @@
+"""Backbones registered as ``mmplugins.<Name>``."""
+from .swin import SwinTransformer
+
+__all__ = ['SwinTransformer']
