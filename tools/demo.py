@@ -22,7 +22,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 import mmplugins  # noqa: E402,F401
 from mmplugins.analysis import count_flops, count_params  # noqa: E402
-from mmplugins.apis import load_config  # noqa: E402
+from mmplugins.apis import load_config, set_data_root  # noqa: E402
 from mmplugins.datasets import shapes_root_ready  # noqa: E402
 
 DEMO_CONFIGS = [
@@ -31,18 +31,6 @@ DEMO_CONFIGS = [
 ]
 #: metric keys shown in the table, per library
 HEADLINE = {'mmdet': ('coco/bbox_mAP', 'coco/segm_mAP'), 'mmseg': ('mIoU',)}
-
-
-def set_data_root(cfg, root: str) -> None:
-    """Point every dataloader and evaluator of a shapes config at ``root``."""
-    old = 'data/shapes'
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = cfg[key]['dataset']
-        dataset['data_root'] = dataset['data_root'].replace(old, root, 1)
-    for key in ('val_evaluator', 'test_evaluator'):
-        evaluator = cfg.get(key)
-        if isinstance(evaluator, dict) and 'ann_file' in evaluator:
-            evaluator['ann_file'] = evaluator['ann_file'].replace(old, root, 1)
 
 
 def model_flops(runner: Runner) -> int:

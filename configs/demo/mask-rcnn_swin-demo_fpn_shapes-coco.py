@@ -14,12 +14,13 @@ model = dict(
         # the shapes are 10-60 px: anchors of 16-256 px instead of 32-512
         anchor_generator=dict(scales=[4])),
     roi_head=dict(
-        bbox_roi_extractor=dict(out_channels=ch),
+        # sampling_ratio=2 bounds RoIAlign's cost (its CPU backward dominates a step)
+        bbox_roi_extractor=dict(out_channels=ch, roi_layer=dict(sampling_ratio=2)),
         bbox_head=dict(in_channels=ch, fc_out_channels=256),
-        mask_roi_extractor=dict(out_channels=ch),
+        mask_roi_extractor=dict(out_channels=ch, roi_layer=dict(sampling_ratio=2)),
         mask_head=dict(in_channels=ch, conv_out_channels=ch)),
     train_cfg=dict(rpn_proposal=dict(nms_pre=1000, max_per_img=300),
-                   rcnn=dict(sampler=dict(num=128))),
+                   rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=100), rcnn=dict(max_per_img=30)))
 demo_input_size = (128, 128)
 max_epochs = 16

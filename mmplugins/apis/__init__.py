@@ -1,4 +1,5 @@
 """Entry points shared by the command-line tools."""
-from .config import load_config, resolve_auto_channels
+from .config import load_config, resolve_auto_channels, set_data_root
+from .runtime import prepare_runtime
 
-__all__ = ['load_config', 'resolve_auto_channels']
+__all__ = ['load_config', 'resolve_auto_channels', 'prepare_runtime', 'set_data_root']

@@ -5,6 +5,7 @@ fills them from the backbone (its ``out_channels`` attribute, or a forward pass 
 device for backbones that lack one, such as mmdet's ResNet), so a config that swaps the
 backbone never hand-types channel lists.
 """
+import difflib
 import os
 from typing import Any, List, Optional, Sequence
 
@@ -66,14 +67,33 @@ def resolve_auto_channels(cfg: Config) -> Config:
     return cfg
 
 
+def set_data_root(cfg: Config, root: str, old: str = 'data/shapes') -> Config:
+    """Move every dataloader and evaluator path that starts with ``old`` under ``root``."""
+    def move(path: str) -> str:
+        return root + path[len(old):] if isinstance(path, str) and path.startswith(old) else path
+
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = (cfg.get(key) or {}).get('dataset')
+        if dataset:
+            dataset['data_root'] = move(dataset.get('data_root'))
+    for key in ('val_evaluator', 'test_evaluator'):
+        evaluators = cfg.get(key)
+        for evaluator in evaluators if isinstance(evaluators, list) else [evaluators]:
+            for field in ('ann_file', 'seg_prefix'):
+                if isinstance(evaluator, dict) and field in evaluator:
+                    evaluator[field] = move(evaluator[field])
+    return cfg
+
+
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Read a config file, apply ``--cfg-options`` and derive automatic channels."""
     if not os.path.isfile(path):
         hint = ''
         folder = os.path.dirname(path) or '.'
         if os.path.isdir(folder):
-            near = sorted(f for f in os.listdir(folder) if f.endswith('.py'))[:8]
-            hint = f'; configs in {folder}: {near}'
+            names = sorted(f for f in os.listdir(folder) if f.endswith('.py'))
+            near = difflib.get_close_matches(os.path.basename(path), names, n=5, cutoff=0.5)
+            hint = f'; did you mean one of {near}?' if near else f'; configs there: {names[:8]}'
         raise FileNotFoundError(f'config file {path!r} does not exist{hint}')
     cfg = Config.fromfile(path)
     if cfg_options:

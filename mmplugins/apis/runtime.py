@@ -1,0 +1,49 @@
+"""Run-time set-up shared by the tools: CPU-only distributed runs and SyncBN on CPU.
+
+mmengine's PyTorch launcher calls ``torch.cuda.set_device`` and wraps the model with
+``device_ids=[LOCAL_RANK]``, both of which fail on a machine without CUDA. On such a machine the
+tools start the process group with gloo themselves (mmengine then skips its own set-up) and
+wrap the model without device ids, so ``tools/dist_train.sh CONFIG 2`` trains on CPUs exactly as
+it does on GPUs.
+"""
+import os
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+from mmengine.logging import print_log
+
+
+def _replace_sync_bn(node: Any) -> int:
+    count = 0
+    if isinstance(node, dict):
+        if node.get('type') in ('SyncBN', 'MMSyncBN') and set(node) <= {'type', 'requires_grad',
+                                                                       'eps', 'momentum'}:
+            node['type'] = 'BN'
+            count += 1
+        for value in node.values():
+            count += _replace_sync_bn(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            count += _replace_sync_bn(value)
+    return count
+
+
+def prepare_runtime(cfg: Config, launcher: str) -> Config:
+    """Adapt ``cfg`` to the machine: CPU distributed runs and SyncBN without CUDA (in place)."""
+    if torch.cuda.is_available():
+        return cfg
+    replaced = _replace_sync_bn(cfg.model)
+    if replaced:
+        print_log(f'no CUDA: {replaced} SyncBN layers of the config run as BN', logger='current')
+    if launcher == 'pytorch' and not dist.is_initialized():
+        dist.init_process_group('gloo', init_method='env://',
+                                rank=int(os.environ['RANK']),
+                                world_size=int(os.environ['WORLD_SIZE']))
+        wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+        wrapper.setdefault('device_ids', None)
+        wrapper.setdefault('broadcast_buffers', False)
+        wrapper.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
+        cfg.model_wrapper_cfg = wrapper
+    return cfg
