@@ -3,7 +3,7 @@
 One module per model family registers a converter with :func:`register_converter`. Use
 :func:`convert` from Python or ``python tools/convert_checkpoint.py MODEL SRC DST``.
 """
-from .base import ConversionReport, available_converters, convert, register_converter
 from . import swin  # noqa: F401,E402  (registers 'swin')
+from . import hornet  # noqa: F401,E402  (registers 'hornet')
 
 __all__ = ['ConversionReport', 'available_converters', 'convert', 'register_converter']

@@ -1,1 +1,3 @@
 """Hooks of the toolkit."""
+
+__all__ = ['FiringRateHook', 'SpikingResetHook']

@@ -1,0 +1,12 @@
+# Cascade Mask R-CNN + HorNet-S (GF), 3x multi-scale + crop; recipe of
+# cascade-mask-rcnn_hornet-tiny-7x7_fpn_ms-crop-3x_coco.py with the official
+# cascade_mask_rcnn_hornet_small_gf_3x_coco_in1k.py values: lr 0.0002, layer decay 0.7, drop path 0.6.
+# ImageNet-1K weights: python tools/convert_checkpoint.py hornet hornet_small_gf.pth checkpoints/hornet-small-gf_in1k.pth
+_base_ = './cascade-mask-rcnn_hornet-tiny-7x7_fpn_ms-crop-3x_coco.py'
+pretrained = 'checkpoints/hornet-small-gf_in1k.pth'
+model = dict(
+    backbone=dict(
+        arch='small-gf',
+        drop_path_rate=0.6,
+        init_cfg=dict(type='Pretrained', checkpoint=pretrained)))
+optim_wrapper = dict(optimizer=dict(lr=0.0002), paramwise_cfg=dict(layer_decay_rate=0.7))
