@@ -1,5 +1,6 @@
 """Backbones registered as ``mmplugins.<Name>``."""
 from .swin import SwinTransformer
 from .hornet import HorNet
+from .vit_comer import ViTCoMer
 
 __all__ = ['SwinTransformer', 'HorNet', 'RMT', 'ViTCoMer', 'QSDTransformer']

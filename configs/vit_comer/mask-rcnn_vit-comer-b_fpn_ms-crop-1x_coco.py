@@ -1,0 +1,8 @@
+# Mask R-CNN + ViT-CoMer-B (DeiT-B init), 1x; layer decay 0.6 as in the official B config.
+# ImageNet weights: python tools/convert_checkpoint.py deit deit_base_patch16_224-b5f2ef4d.pth \
+#   checkpoints/vit-comer-base_in1k.pth
+_base_ = './mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py'
+pretrained = 'checkpoints/vit-comer-base_in1k.pth'
+model = dict(backbone=dict(arch='base', drop_path_rate=0.3,
+                           init_cfg=dict(checkpoint=pretrained)))
+optim_wrapper = dict(paramwise_cfg=dict(layer_decay_rate=0.6))

@@ -1,0 +1,9 @@
+# Mask R-CNN + ViT-CoMer-S, 3x (36 epochs, lr steps at 27 and 33); otherwise as the 1x config.
+_base_ = './mask-rcnn_vit-comer-s_fpn_ms-crop-1x_coco.py'
+max_epochs = 36
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500),
+    dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True, milestones=[27, 33],
+         gamma=0.1)
+]

@@ -1,0 +1,61 @@
+# Mask R-CNN + ViT-CoMer-T (DeiT-T init), 1x (12 epochs). The official recipe: AdamW 1e-4,
+# wd 0.05, layer-wise lr decay over the ViT blocks (CoMer modules and heads at full lr),
+# 500-iteration linear warm-up, the DETR-style multi-scale + crop augmentation followed by a
+# 1024x1024 random crop, batch 16 (8 GPUs x 2), fp16 (add --amp). The ViT uses 14x14 windows in
+# two of every three blocks, the detection flavour of the official code with CNN feature
+# interaction on, as in every released ViT-CoMer detection config.
+# ImageNet weights: python tools/convert_checkpoint.py deit deit_tiny_patch16_224-a1311bcf.pth \
+#   checkpoints/vit-comer-tiny_in1k.pth
+_base_ = [
+    '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/coco_instance.py',
+    '../_base_/schedules/schedule_1x.py', '../_base_/default_runtime_det.py'
+]
+pretrained = 'checkpoints/vit-comer-tiny_in1k.pth'
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='mmplugins.ViTCoMer',
+        arch='tiny',
+        flavour='det',
+        cnn_feature_interaction=True,
+        pretrain_size=224,
+        drop_path_rate=0.1,
+        window_attn=[True, True, False] * 4,
+        window_size=14,
+        norm_cfg=dict(type='SyncBN', requires_grad=True),
+        pretrained_scope='vit',  # ViT weights only: the CoMer modules start fresh
+        init_cfg=dict(type='Pretrained', checkpoint=pretrained)))
+# multi-scale + DETR-style crop (as configs/_base_/datasets/coco_ms-crop_pipeline.py), then the
+# official final 1024x1024 absolute crop
+_scales = [(1333, s) for s in range(480, 801, 32)]
+train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomChoice', transforms=[
+        [dict(type='RandomChoiceResize', scales=_scales, keep_ratio=True)],
+        [dict(type='RandomChoiceResize', scales=[(4200, 400), (4200, 500), (4200, 600)],
+              keep_ratio=True),
+         dict(type='RandomCrop', crop_type='absolute_range', crop_size=(384, 600),
+              allow_negative_crop=True),
+         dict(type='RandomChoiceResize', scales=_scales, keep_ratio=True)],
+    ]),
+    dict(type='RandomCrop', crop_type='absolute_range', crop_size=(1024, 1024),
+         allow_negative_crop=True),
+    dict(type='PackDetInputs')
+]
+train_dataloader = dict(batch_size=2, dataset=dict(pipeline=train_pipeline))
+max_epochs = 12
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500),
+    dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True, milestones=[8, 11],
+         gamma=0.1)
+]
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    constructor='mmplugins.LayerDecayOptimWrapperConstructor',
+    optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05),
+    paramwise_cfg=dict(layer_decay_rate=0.7))
+auto_scale_lr = dict(enable=False, base_batch_size=16)
