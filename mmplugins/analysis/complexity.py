@@ -4,11 +4,16 @@ FLOPs follow the papers' (fvcore's) convention: one fused multiply-add counts as
 only matrix products and convolutions (including fused attention) are counted. The count comes
 from :class:`torch.utils.flop_counter.FlopCounterMode`, which reports 2 per multiply-add, so it
 is halved. Element-wise work (norms, activations, softmax) is not counted, as in the papers.
+
+Fused attention is counted through PyTorch's math backend: the counter has formulas for the CUDA
+flash/memory-efficient kernels but not for the CPU flash kernel, which it would silently count
+as zero, so the counter forces the math backend (same result, its matrix products are seen).
 """
 from typing import Any, Optional
 
 import torch
 import torch.nn as nn
+from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
 
@@ -23,7 +28,7 @@ def count_flops(module: nn.Module, *inputs: Any, forward: Optional[Any] = None) 
     was_training = module.training
     module.eval()
     try:
-        with FlopCounterMode(display=False) as counter:
+        with sdpa_kernel([SDPBackend.MATH]), FlopCounterMode(display=False) as counter:
             forward() if forward is not None else module(*inputs)
     finally:
         module.train(was_training)

@@ -6,5 +6,6 @@ One module per model family registers a converter with :func:`register_converter
 from . import swin  # noqa: F401,E402  (registers 'swin')
 from . import hornet  # noqa: F401,E402  (registers 'hornet')
 from . import vit_comer  # noqa: F401,E402  (registers 'vit_comer', 'deit')
+from . import qsd  # noqa: F401,E402  (registers 'qsd', 'qsd_transformer')
 
 __all__ = ['ConversionReport', 'available_converters', 'convert', 'register_converter']

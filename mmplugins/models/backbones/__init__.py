@@ -2,5 +2,6 @@
 from .swin import SwinTransformer
 from .hornet import HorNet
 from .vit_comer import ViTCoMer
+from .qsd_transformer import QSDTransformer
 
 __all__ = ['SwinTransformer', 'HorNet', 'RMT', 'ViTCoMer', 'QSDTransformer']

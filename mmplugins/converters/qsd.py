@@ -1,0 +1,80 @@
+"""QSD-Transformer: official release (``bollossom/QSD-Transformer``) -> ``QSDTransformer`` keys.
+
+Accepts the ImageNet model (``Spiking_vit_MetaFormer`` of ``classification/models.py``) or a
+detector/segmentor file whose backbone keys start with ``backbone.``. Renames the stages to
+``stem`` / ``stages.{i}``, the RepConv ``Sequential`` indices to named parts, moves LSQ step
+sizes under ``.quant``, reshapes the MLP's Conv1d weights to 1x1 Conv2d, and drops the no-op
+activation quantizers (``.act.*``, ``ActLSQ`` returns its input unchanged) and the ImageNet head.
+"""
+import re
+from typing import Dict, List, Tuple
+
+import torch
+
+from .base import ConversionReport, register_converter
+
+#: official stage prefixes -> ours (block3/block4 indices are kept)
+_STAGES: List[Tuple[str, str]] = [
+    (r'^downsample1_1\.', 'stem.'),
+    (r'^ConvBlock1_1\.0\.', 'stages.0.blocks.0.'),
+    (r'^downsample1_2\.', 'stages.1.downsample.'),
+    (r'^ConvBlock1_2\.0\.', 'stages.1.blocks.0.'),
+    (r'^downsample2\.', 'stages.2.downsample.'),
+    (r'^ConvBlock2_1\.0\.', 'stages.2.blocks.0.'),
+    (r'^ConvBlock2_2\.0\.', 'stages.2.blocks.1.'),
+    (r'^downsample3\.', 'stages.3.downsample.'),
+    (r'^block3\.(\d+)\.', r'stages.3.blocks.\1.'),
+    (r'^downsample4\.', 'stages.4.downsample.'),
+    (r'^block4\.(\d+)\.', r'stages.4.blocks.\1.'),
+]
+#: renames inside a stage (order matters: RepConv body before the outer BN)
+_INNER: List[Tuple[str, str]] = [
+    (r'\.encode_conv\.', '.conv.'),
+    (r'\.encode_bn\.', '.bn.'),
+    (r'\.Conv\.', '.sep.'),
+    (r'\.(q|k|v|proj)_conv\.0\.body\.0\.', r'.\1_conv.pw1.'),
+    (r'\.(q|k|v|proj)_conv\.0\.body\.1\.bn\.', r'.\1_conv.pad_bn.'),
+    (r'\.(q|k|v|proj)_conv\.0\.body\.2\.0\.', r'.\1_conv.dw.'),
+    (r'\.(q|k|v|proj)_conv\.0\.body\.2\.1\.', r'.\1_conv.pw2.'),
+    (r'\.(q|k|v|proj)_conv\.0\.body\.2\.2\.', r'.\1_conv.bn.'),
+    (r'\.(q|k|v|proj)_conv\.1\.', r'.\1_bn.'),
+    (r'\.(alpha|init_state)$', r'.quant.\1'),
+]
+
+
+def _rename(key: str) -> str:
+    for pattern, repl in _STAGES:
+        new, n = re.subn(pattern, repl, key)
+        if n:
+            key = new
+            break
+    else:
+        raise KeyError(f'qsd converter: unexpected key {key!r}')
+    for pattern, repl in _INNER:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+@register_converter('qsd', 'qsd_transformer')
+def convert_qsd(state_dict: Dict[str, torch.Tensor]) -> ConversionReport:
+    """Convert an official QSD-Transformer state dict (see the module docstring)."""
+    dropped, notes = [], []
+    if any(k.startswith('backbone.') for k in state_dict):
+        others = [k for k in state_dict if not k.startswith('backbone.')]
+        dropped += others
+        state_dict = {k[len('backbone.'):]: v for k, v in state_dict.items()
+                      if k.startswith('backbone.')}
+        notes.append(f'kept the backbone of a detector/segmentor file ({len(others)} '
+                     'neck/head keys dropped)')
+    out = {}
+    for key, value in state_dict.items():
+        if '.act.' in key or key.startswith(('head.', 'lif.')):
+            dropped.append(key)
+            continue
+        new = _rename(key)
+        if re.search(r'\.fc[12]_conv\.weight$', new) and value.dim() == 3:
+            value = value.unsqueeze(-1)  # Conv1d k=1 -> Conv2d 1x1
+        out[new] = value
+    if any(k.startswith('head.') for k in dropped):
+        notes.append('dropped the ImageNet classifier (head.*)')
+    return ConversionReport(out, dropped, notes)

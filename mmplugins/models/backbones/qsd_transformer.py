@@ -1,0 +1,277 @@
+"""QSD-Transformer: quantized spike-driven transformer (Qiu et al., ICLR 2025).
+
+Meta-SpikeFormer skeleton (two conv stages, two spike-driven transformer stages) with
+multi-level integer spiking neurons, 4-bit LSQ weights on every conv and Q-SDSA attention. The
+blocks live in the top-level :mod:`spiking` package; this file assembles the backbone.
+
+Feature maps run as ``[T, B, C, H, W]`` (the input is repeated over ``time_steps``) and are
+averaged over time before they leave the backbone, so stock mmdet/mmseg necks and heads work.
+The output strides are the true ones: 2, 4, 8, 16, 16 for the five stages (the official
+configs label the last stage 32).
+"""
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.utils.checkpoint as cp
+
+from spiking import QSDSA, LSQConv2d, MultiSpikeNode, seq_apply
+from spiking.distill import (QKVRecorder, build_teacher, distill_settings, inject_loss,
+                             qkv_distribution_loss)
+from ...registry import MODELS
+from .base import DenseBackbone
+
+
+class _SpikeConvBN(nn.Module):
+    """Optional neuron -> LSQ conv -> BN on ``[T, B, C, H, W]`` (the downsampling layer)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int,
+                 padding: int, spiking_input: bool, bits: Optional[int], node_cfg: dict) -> None:
+        super().__init__()
+        # the stem sees real pixels: no neuron before it (a MAC layer)
+        self.lif = MultiSpikeNode(**node_cfg) if spiking_input else None
+        self.conv = LSQConv2d(in_channels, out_channels, kernel_size, stride, padding, bits=bits)
+        self.bn = nn.BatchNorm2d(out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.lif is not None:
+            x = self.lif(x)
+        return seq_apply(lambda z: self.bn(self.conv(z)), x)
+
+
+class SepConv(nn.Module):
+    """Spiking inverted separable conv: neuron -> pw 1x1 (x2) -> BN -> neuron -> dw 7x7 ->
+    pw 1x1 -> BN."""
+
+    def __init__(self, dim: int, bits: Optional[int], node_cfg: dict, expansion: int = 2,
+                 kernel_size: int = 7) -> None:
+        super().__init__()
+        hidden = dim * expansion
+        self.lif1 = MultiSpikeNode(**node_cfg)
+        self.pwconv1 = LSQConv2d(dim, hidden, 1, bias=False, bits=bits)
+        self.bn1 = nn.BatchNorm2d(hidden)
+        self.lif2 = MultiSpikeNode(**node_cfg)
+        self.dwconv = LSQConv2d(hidden, hidden, kernel_size, padding=kernel_size // 2,
+                                groups=hidden, bias=False, bits=bits)
+        self.pwconv2 = LSQConv2d(hidden, dim, 1, bias=False, bits=bits)
+        self.bn2 = nn.BatchNorm2d(dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = seq_apply(lambda z: self.bn1(self.pwconv1(z)), self.lif1(x))
+        return seq_apply(lambda z: self.bn2(self.pwconv2(self.dwconv(z))), self.lif2(x))
+
+
+class ConvBlock(nn.Module):
+    """Conv stage block: ``x + SepConv(x)``, then ``x + BN(conv3x3(s(BN(conv3x3(s(x))))))``."""
+
+    def __init__(self, dim: int, mlp_ratio: int, bits: Optional[int], node_cfg: dict) -> None:
+        super().__init__()
+        self.sep = SepConv(dim, bits, node_cfg)
+        self.lif1 = MultiSpikeNode(**node_cfg)
+        self.conv1 = LSQConv2d(dim, dim * mlp_ratio, 3, padding=1, bias=False, bits=bits)
+        self.bn1 = nn.BatchNorm2d(dim * mlp_ratio)
+        self.lif2 = MultiSpikeNode(**node_cfg)
+        self.conv2 = LSQConv2d(dim * mlp_ratio, dim, 3, padding=1, bias=False, bits=bits)
+        self.bn2 = nn.BatchNorm2d(dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.sep(x)
+        y = seq_apply(lambda z: self.bn1(self.conv1(z)), self.lif1(x))
+        return x + seq_apply(lambda z: self.bn2(self.conv2(z)), self.lif2(y))
+
+
+class SpikeMLP(nn.Module):
+    """Channel MLP: neuron -> 1x1 LSQ conv (C -> rC) -> BN -> neuron -> 1x1 LSQ conv -> BN."""
+
+    def __init__(self, dim: int, hidden: int, bits: Optional[int], node_cfg: dict) -> None:
+        super().__init__()
+        self.fc1_lif = MultiSpikeNode(**node_cfg)
+        self.fc1_conv = LSQConv2d(dim, hidden, 1, bits=bits)
+        self.fc1_bn = nn.BatchNorm2d(hidden)
+        self.fc2_lif = MultiSpikeNode(**node_cfg)
+        self.fc2_conv = LSQConv2d(hidden, dim, 1, bits=bits)
+        self.fc2_bn = nn.BatchNorm2d(dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = seq_apply(lambda z: self.fc1_bn(self.fc1_conv(z)), self.fc1_lif(x))
+        return seq_apply(lambda z: self.fc2_bn(self.fc2_conv(z)), self.fc2_lif(x))
+
+
+class SpikeTransformerBlock(nn.Module):
+    """``x + ls1 * QSDSA(x)``, then ``x + ls2 * MLP(x)`` (LayerScale, no DropPath, as released)."""
+
+    def __init__(self, dim: int, num_heads: int, mlp_ratio: int, bits: Optional[int],
+                 node_cfg: dict, attn_scale: float, layer_scale_init: float) -> None:
+        super().__init__()
+        self.attn = QSDSA(dim, num_heads, scale=attn_scale, bits=bits, **node_cfg)
+        self.mlp = SpikeMLP(dim, dim * mlp_ratio, bits, node_cfg)
+        self.layer_scale1 = nn.Parameter(torch.full((dim,), layer_scale_init))
+        self.layer_scale2 = nn.Parameter(torch.full((dim,), layer_scale_init))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(x) * self.layer_scale1.view(1, 1, -1, 1, 1)
+        return x + self.mlp(x) * self.layer_scale2.view(1, 1, -1, 1, 1)
+
+
+class QSDStage(nn.Module):
+    """An optional spiking downsampling layer followed by blocks."""
+
+    def __init__(self, downsample: Optional[nn.Module], blocks: List[nn.Module],
+                 with_cp: bool) -> None:
+        super().__init__()
+        self.downsample = downsample
+        self.blocks = nn.ModuleList(blocks)
+        self.with_cp = with_cp
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.downsample is not None:
+            x = self.downsample(x)
+        for block in self.blocks:
+            if self.with_cp and x.requires_grad:
+                x = cp.checkpoint(block, x, use_reentrant=False)
+            else:
+                x = block(x)
+        return x
+
+
+@MODELS.register_module()
+class QSDTransformer(DenseBackbone):
+    """QSD-Transformer backbone (quantized spike-driven transformer).
+
+    Stages (index: stride, channels): 0: 2, C0/2 (stem + conv block); 1: 4, C0 (conv block);
+    2: 8, C1 (two conv blocks); 3: 16, C2 (``0.75 * depth`` transformer blocks); 4: 16, C3
+    (stride-1 downsample + ``0.25 * depth`` blocks). The official detector uses stages
+    (1, 2, 3, 4), the official segmentor (0, 1, 2, 4).
+
+    Args:
+        arch: ``'15m'``, ``'31m'``, ``'55m'`` (the official 15.1/31.3/55.4M models, counted
+            with their ImageNet head) or a dict with ``embed_dims`` (4 ints), ``depths``
+            (blocks of stages 3 and 4), ``num_heads``, ``mlp_ratio``.
+        in_channels: input channels.
+        bits: LSQ weight bits of every conv (``None``: full precision).
+        time_steps: ``T``; the image is repeated over ``T`` steps, outputs are averaged.
+        levels: ``D``, spike levels of the neurons (4 as released).
+        decay: neuron membrane decay (``None``: the released stateless neuron; with it,
+            ``T > 1`` only repeats the same computation).
+        spiking: ``False`` builds the real-valued counterpart (neurons clamp without rounding;
+            with ``bits=None`` an ANN), e.g. as a distillation teacher.
+        attn_scale: Q-SDSA scale (0.25 as released).
+        layer_scale_init: LayerScale init of the transformer blocks.
+        out_indices: stages to return (0..4).
+        frozen_stages: -1 none; 0 the stem; i the stem and stages 1..i (stage i = index i-1).
+        norm_eval: keep batch norms in eval mode.
+        with_cp: gradient checkpointing per block (stateless neurons only; with training-mode
+            batch norms the recomputation sees running statistics the first pass already
+            updated, which the RepConv border values use, so gradients differ slightly).
+        distill: opt-in fine-grained distillation (:mod:`spiking.distill`):
+            ``dict(teacher=CONFIG_FILE_or_backbone_dict, checkpoint=None, loss_weight=1.0,
+            tau=1.0)``. The teacher (same architecture, e.g. ``spiking=False, bits=None``) is
+            built at the first training forward, frozen and not saved; its Q/K/V guide the
+            student's, and ``loss_weight * loss`` reaches the optimizer through the backbone
+            outputs (no detector/segmentor change); the last value is :attr:`distill_loss`.
+        init_cfg: ``dict(type='Pretrained', checkpoint=...)`` in this toolkit's layout
+            (convert official files with ``tools/convert_checkpoint.py qsd``).
+    """
+
+    arch_zoo = {
+        '15m': dict(embed_dims=(64, 128, 256, 360), depths=(6, 2), num_heads=8, mlp_ratio=4),
+        '31m': dict(embed_dims=(96, 192, 384, 480), depths=(6, 2), num_heads=8, mlp_ratio=4),
+        '55m': dict(embed_dims=(128, 256, 512, 640), depths=(6, 2), num_heads=8, mlp_ratio=4),
+    }
+    arch_keys = ('embed_dims', 'depths', 'num_heads', 'mlp_ratio')
+
+    def __init__(self, arch: Union[str, dict] = '15m', in_channels: int = 3,
+                 bits: Optional[int] = 4, time_steps: int = 1, levels: int = 4,
+                 decay: Optional[float] = None, spiking: bool = True, attn_scale: float = 0.25,
+                 layer_scale_init: float = 1e-6, out_indices: Sequence[int] = (1, 2, 3, 4),
+                 frozen_stages: int = -1, norm_eval: bool = False, with_cp: bool = False,
+                 distill: Optional[dict] = None,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(frozen_stages=frozen_stages, norm_eval=norm_eval, init_cfg=init_cfg)
+        cfg = self.resolve_arch(arch)
+        dims, depths = tuple(cfg['embed_dims']), tuple(cfg['depths'])
+        if len(dims) != 4 or len(depths) != 2:
+            raise ValueError('QSDTransformer: arch needs 4 embed_dims and 2 depths (blocks of '
+                             f'stages 3 and 4), got {dims} and {depths}')
+        if not isinstance(time_steps, int) or time_steps < 1:
+            raise ValueError(f'QSDTransformer: time_steps must be an int >= 1, got {time_steps!r}')
+        if with_cp and decay is not None:
+            raise ValueError('QSDTransformer: with_cp=True would run stateful neurons twice; '
+                             'use it only with decay=None')
+        self.time_steps, self.bits = time_steps, bits
+        node = dict(levels=levels, decay=decay, analog=not spiking)
+        ratio, heads = int(cfg['mlp_ratio']), int(cfg['num_heads'])
+
+        def down(cin, cout, stride):
+            return _SpikeConvBN(cin, cout, 3, stride, 1, True, bits, node)
+
+        def conv_blocks(dim, n):
+            return [ConvBlock(dim, ratio, bits, node) for _ in range(n)]
+
+        def tfm_blocks(dim, n):
+            return [SpikeTransformerBlock(dim, heads, ratio, bits, node, attn_scale,
+                                          layer_scale_init) for _ in range(n)]
+
+        c0 = dims[0] // 2
+        self.stem = _SpikeConvBN(in_channels, c0, 7, 2, 3, False, bits, node)
+        self.stages = nn.ModuleList([
+            QSDStage(None, conv_blocks(c0, 1), with_cp),
+            QSDStage(down(c0, dims[0], 2), conv_blocks(dims[0], 1), with_cp),
+            QSDStage(down(dims[0], dims[1], 2), conv_blocks(dims[1], 2), with_cp),
+            QSDStage(down(dims[1], dims[2], 2), tfm_blocks(dims[2], depths[0]), with_cp),
+            QSDStage(down(dims[2], dims[3], 1), tfm_blocks(dims[3], depths[1]), with_cp),
+        ])
+        self.set_out_indices(out_indices, [c0, *dims], [2, 4, 8, 16, 16])
+        self.distill_cfg = distill_settings(distill)
+        self.distill_loss: Optional[torch.Tensor] = None
+        if self.distill_cfg is not None:
+            self._recorder = QKVRecorder(self)
+            self._teacher: List[dict] = []  # a list: not a submodule, never saved
+        self._freeze_stages()
+
+    def stage_modules(self, index: int) -> List[nn.Module]:
+        return [self.stem] if index == 0 else [self.stages[index - 1]]
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps, each
+        the mean over the ``time_steps``."""
+        if self.distill_cfg is None or not self.training or not torch.is_grad_enabled():
+            return self._forward(x)
+        teacher = self._get_teacher(x.device)
+        self._recorder.active = True
+        try:
+            outs = self._forward(x)
+        finally:
+            self._recorder.active = False
+        student = self._recorder.take()
+        with torch.no_grad():
+            teacher['recorder'].active = True
+            try:
+                teacher['model'](x)
+            finally:
+                teacher['recorder'].active = False
+        loss = qkv_distribution_loss(student, teacher['recorder'].take(), self.distill_cfg['tau'])
+        self.distill_loss = loss.detach()
+        return tuple(inject_loss(list(outs), loss, self.distill_cfg['loss_weight']))
+
+    def _get_teacher(self, device: torch.device) -> dict:
+        if not self._teacher:
+            model = build_teacher(self.distill_cfg['teacher'], self.distill_cfg['checkpoint'])
+            recorder = QKVRecorder(model)
+            if recorder.num_layers != self._recorder.num_layers:
+                raise ValueError(f'distill teacher has {recorder.num_layers} Q-SDSA layers, the '
+                                 f'student {self._recorder.num_layers}; use the same arch')
+            self._teacher.append(dict(model=model, recorder=recorder))
+        teacher = self._teacher[0]
+        teacher['model'].to(device)
+        return teacher
+
+    def _forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        x = x.unsqueeze(0).repeat(self.time_steps, 1, 1, 1, 1)
+        x = self.stem(x)
+        outs = []
+        for i, stage in enumerate(self.stages):
+            x = stage(x)
+            if i in self.out_indices:
+                outs.append(x.mean(0))
+        return tuple(outs)
