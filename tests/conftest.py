@@ -46,10 +46,26 @@ def tiny_config(base: str, shapes_root: str, out_dir: Path, iters: int = 2,
     return str(path)
 
 
-def load_tiny(config_path: str, shapes_root: str, work_dir: str):
-    """Load a tiny config with the data moved to ``shapes_root``."""
+def load_tiny(config_path: str, shapes_root: str, work_dir: str, cfg_options: dict = None):
+    """Load a tiny config (``cfg_options`` merged before channels are derived) with the data
+    moved to ``shapes_root``."""
     from mmplugins.apis import load_config, set_data_root
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, cfg_options)
     set_data_root(cfg, shapes_root)
     cfg.work_dir = work_dir
     return cfg
+
+
+def train_tiny(base: str, shapes_root: str, tmp_path: Path, iters: int = 2, extra: str = '',
+               cfg_options: dict = None):
+    """Train ``base`` for ``iters`` iterations on the tiny shapes data; returns the Runner.
+
+    ``extra`` is config text appended to the tiny config (e.g. a tiny backbone arch);
+    ``cfg_options`` are merged last, as ``--cfg-options`` would be.
+    """
+    from mmengine.runner import Runner
+    config = tiny_config(base, shapes_root, tmp_path, iters=iters, extra=extra)
+    cfg = load_tiny(config, shapes_root, str(tmp_path / 'work'), cfg_options)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner

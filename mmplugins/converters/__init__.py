@@ -5,6 +5,7 @@ One module per model family registers a converter with :func:`register_converter
 """
 from . import swin  # noqa: F401,E402  (registers 'swin')
 from . import hornet  # noqa: F401,E402  (registers 'hornet')
+from . import rmt  # noqa: F401,E402  (registers 'rmt')
 from . import vit_comer  # noqa: F401,E402  (registers 'vit_comer', 'deit')
 from . import qsd  # noqa: F401,E402  (registers 'qsd', 'qsd_transformer')
 

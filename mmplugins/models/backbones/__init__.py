@@ -1,6 +1,7 @@
 """Backbones registered as ``mmplugins.<Name>``."""
 from .swin import SwinTransformer
 from .hornet import HorNet
+from .rmt import RMT
 from .vit_comer import ViTCoMer
 from .qsd_transformer import QSDTransformer
 

@@ -1,0 +1,7 @@
+# Mask R-CNN + RMT-L (official RMT_L6), 1x single-scale (maskrcnn_l_1x.py): lr 2e-4,
+# drop path 0.5.
+_base_ = './mask-rcnn_rmt-t_fpn_1x_coco.py'
+pretrained = 'checkpoints/rmt-large_in1k.pth'
+model = dict(backbone=dict(arch='large', drop_path_rate=0.5,
+                           init_cfg=dict(checkpoint=pretrained)))
+optim_wrapper = dict(optimizer=dict(lr=0.0002))
