@@ -18,8 +18,8 @@ model = dict(
         bbox_roi_extractor=dict(out_channels=ch, roi_layer=dict(sampling_ratio=2)),
         bbox_head=dict(in_channels=ch, fc_out_channels=256),
         mask_roi_extractor=dict(out_channels=ch, roi_layer=dict(sampling_ratio=2)),
-        mask_head=dict(in_channels=ch, conv_out_channels=ch)),
-    train_cfg=dict(rpn_proposal=dict(nms_pre=1000, max_per_img=300),
+        mask_head=dict(in_channels=ch, num_convs=2, conv_out_channels=32)),
+    train_cfg=dict(rpn_proposal=dict(nms_pre=500, max_per_img=150),
                    rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=100), rcnn=dict(max_per_img=30)))
 demo_input_size = (128, 128)
@@ -33,6 +33,6 @@ param_scheduler = [
     dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True,
          milestones=[int(max_epochs * 0.75)], gamma=0.1)
 ]
-optim_wrapper = dict(optimizer=dict(lr=1e-3), clip_grad=dict(max_norm=10.0))
+optim_wrapper = dict(optimizer=dict(lr=1e-3, foreach=True), clip_grad=dict(max_norm=10.0))
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

@@ -14,8 +14,11 @@ A backbone is a :class:`mmengine.model.BaseModule` with
 """
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import torch
 import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
+from mmengine.model.weight_init import trunc_normal_
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..utils.checkpoint import load_backbone_checkpoint
@@ -120,3 +123,69 @@ class DenseBackbone(BaseModule):
             self._is_init = True
             return
         super().init_weights()
+
+
+class HierarchicalBackbone(DenseBackbone):
+    """A stem ``patch_embed`` then ``stages`` on channels-last maps ``(B, H, W, C)``.
+
+    Stage ``i`` is read out through a new norm ``norm{i}`` before its optional ``downsample``
+    (the layout of the Swin and RMT detection backbones). Subclasses build ``patch_embed``,
+    ``stages`` (each with ``downsample`` set or ``None``) and ``depths``, then call
+    :meth:`add_output_norms`.
+    """
+
+    depths: Tuple[int, ...] = ()
+
+    def add_output_norms(self, norm_cfg: Optional[dict], channels: Sequence[int]) -> None:
+        """Add ``norm{i}`` for every ``i`` in ``out_indices``."""
+        for i in self.out_indices:
+            self.add_module(f'norm{i}', build_norm_layer(norm_cfg or dict(type='LN'),
+                                                         channels[i])[1])
+
+    def init_linear_and_norm_layers(self) -> None:
+        """The official initialisation: truncated normal (std 0.02) linears, unit norms."""
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                trunc_normal_(module.weight, std=0.02)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+            elif isinstance(module, nn.LayerNorm):
+                nn.init.ones_(module.weight)
+                nn.init.zeros_(module.bias)
+
+    def stage_modules(self, index: int) -> List[nn.Module]:
+        if index == 0:
+            return [self.patch_embed]
+        modules = [self.stages[index - 1]]
+        if index - 1 in self.out_indices:
+            modules.append(getattr(self, f'norm{index - 1}'))
+        return modules
+
+    def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, C, H, W)`` image -> ``(B, H', W', C')`` tokens (override to add dropout etc.)."""
+        return self.patch_embed(x)
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps."""
+        x = self.forward_stem(x)
+        outs = []
+        for i, stage in enumerate(self.stages):
+            x = stage(x)
+            if i in self.out_indices:
+                outs.append(getattr(self, f'norm{i}')(x).permute(0, 3, 1, 2).contiguous())
+            if stage.downsample is not None:
+                x = stage.downsample(x)
+        return tuple(outs)
+
+    def get_layer_depth(self, param_name: str) -> Tuple[int, int]:
+        """Layer id for layer-wise lr decay: stem 0, blocks 1..sum(depths), heads after."""
+        num_layers = sum(self.depths) + 2
+        if param_name.startswith('patch_embed'):
+            return 0, num_layers
+        if param_name.startswith('stages.'):
+            parts = param_name.split('.')
+            stage = int(parts[1])
+            if parts[2] == 'blocks':
+                return sum(self.depths[:stage]) + int(parts[3]) + 1, num_layers
+            return sum(self.depths[:stage + 1]) + 1, num_layers  # downsampling feeds the next
+        return num_layers - 1, num_layers  # output norms

@@ -24,20 +24,19 @@ Key layout (``tools/convert_checkpoint.py rmt`` maps the official release files 
     stages.{i}.downsample.{reduction, norm}               # conv3x3 s2 + BN after stage i (i < 3)
     norm{i}                                               # output norms (new; start fresh)
 """
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmcv.cnn.bricks import DropPath
-from mmengine.model.weight_init import trunc_normal_
 
 from ...registry import MODELS
 from ..layers import drop_path_rates
 from ..layers.manhattan_attention import (DepthwiseConvNHWC, ManhattanRelPos,
                                           ManhattanSelfAttention, ManhattanTables)
-from .base import DenseBackbone
+from .base import HierarchicalBackbone
 
 
 class ConvStem(nn.Module):
@@ -157,7 +156,7 @@ class RMTStage(nn.Module):
 
 
 @MODELS.register_module()
-class RMT(DenseBackbone):
+class RMT(HierarchicalBackbone):
     """RMT backbone with Manhattan self-attention.
 
     Args:
@@ -250,52 +249,6 @@ class RMT(DenseBackbone):
                 channels[i + 1] if i < num_stages - 1 else None, norm_cfg, act_cfg, with_cp,
                 fused_attention))
         self.set_out_indices(out_indices, channels, strides)
-        for i in self.out_indices:
-            self.add_module(f'norm{i}', build_norm_layer(out_norm_cfg or dict(type='LN'),
-                                                         channels[i])[1])
-        self._init_linear_layers()
+        self.add_output_norms(out_norm_cfg, channels)
+        self.init_linear_and_norm_layers()
         self._freeze_stages()
-
-    def _init_linear_layers(self) -> None:
-        # the official model ends its __init__ with trunc_normal(.02) on every Linear
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                trunc_normal_(module.weight, std=0.02)
-                if module.bias is not None:
-                    nn.init.zeros_(module.bias)
-            elif isinstance(module, nn.LayerNorm):
-                nn.init.ones_(module.weight)
-                nn.init.zeros_(module.bias)
-
-    def stage_modules(self, index: int) -> List[nn.Module]:
-        if index == 0:
-            return [self.patch_embed]
-        modules = [self.stages[index - 1]]
-        if index - 1 in self.out_indices:
-            modules.append(getattr(self, f'norm{index - 1}'))
-        return modules
-
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps."""
-        x = self.patch_embed(x)
-        outs = []
-        for i, stage in enumerate(self.stages):
-            x = stage(x)
-            if i in self.out_indices:
-                outs.append(getattr(self, f'norm{i}')(x).permute(0, 3, 1, 2).contiguous())
-            if stage.downsample is not None:
-                x = stage.downsample(x)
-        return tuple(outs)
-
-    def get_layer_depth(self, param_name: str) -> Tuple[int, int]:
-        """Layer id for layer-wise lr decay: stem 0, blocks 1..sum(depths), heads after."""
-        num_layers = sum(self.depths) + 2
-        if param_name.startswith('patch_embed'):
-            return 0, num_layers
-        if param_name.startswith('stages.'):
-            parts = param_name.split('.')
-            stage = int(parts[1])
-            if parts[2] == 'blocks':
-                return sum(self.depths[:stage]) + int(parts[3]) + 1, num_layers
-            return sum(self.depths[:stage + 1]) + 1, num_layers  # downsampling feeds the next
-        return num_layers - 1, num_layers  # output norms

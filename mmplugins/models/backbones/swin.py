@@ -28,7 +28,7 @@ from mmengine.model.weight_init import trunc_normal_
 from ...registry import MODELS
 from ..layers import Mlp, drop_path_rates
 from ..utils import crop_to, pad_to_multiple
-from .base import DenseBackbone
+from .base import HierarchicalBackbone
 
 
 def window_partition(x: torch.Tensor, window_size: int) -> torch.Tensor:
@@ -246,7 +246,7 @@ class SwinStage(nn.Module):
 
 
 @MODELS.register_module()
-class SwinTransformer(DenseBackbone):
+class SwinTransformer(HierarchicalBackbone):
     """Swin Transformer backbone.
 
     Args:
@@ -330,51 +330,9 @@ class SwinTransformer(DenseBackbone):
                 with_cp=with_cp, mlp_ratio=mlp_ratio, qkv_bias=qkv_bias, drop=drop_rate,
                 attn_drop=attn_drop_rate, act_cfg=act_cfg, norm_cfg=norm_cfg))
         self.set_out_indices(out_indices, channels, strides)
-        for i in self.out_indices:
-            self.add_module(f'norm{i}', build_norm_layer(norm_cfg or dict(type='LN'),
-                                                         channels[i])[1])
-        self._init_linear_layers()
+        self.add_output_norms(norm_cfg, channels)
+        self.init_linear_and_norm_layers()
         self._freeze_stages()
 
-    def _init_linear_layers(self) -> None:
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                trunc_normal_(module.weight, std=0.02)
-                if module.bias is not None:
-                    nn.init.zeros_(module.bias)
-            elif isinstance(module, nn.LayerNorm):
-                nn.init.ones_(module.weight)
-                nn.init.zeros_(module.bias)
-
-    def stage_modules(self, index: int) -> List[nn.Module]:
-        if index == 0:
-            return [self.patch_embed]
-        modules = [self.stages[index - 1]]
-        if index - 1 in self.out_indices:
-            modules.append(getattr(self, f'norm{index - 1}'))
-        return modules
-
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps."""
-        x = self.drop_after_pos(self.patch_embed(x))
-        outs = []
-        for i, stage in enumerate(self.stages):
-            x = stage(x)
-            if i in self.out_indices:
-                outs.append(getattr(self, f'norm{i}')(x).permute(0, 3, 1, 2).contiguous())
-            if stage.downsample is not None:
-                x = stage.downsample(x)
-        return tuple(outs)
-
-    def get_layer_depth(self, param_name: str) -> Tuple[int, int]:
-        """Layer id for layer-wise lr decay: stem 0, blocks 1..sum(depths), heads after."""
-        num_layers = sum(self.depths) + 2
-        if param_name.startswith('patch_embed'):
-            return 0, num_layers
-        if param_name.startswith('stages.'):
-            parts = param_name.split('.')
-            stage = int(parts[1])
-            if parts[2] == 'blocks':
-                return sum(self.depths[:stage]) + int(parts[3]) + 1, num_layers
-            return sum(self.depths[:stage + 1]) + 1, num_layers  # merging feeds the next stage
-        return num_layers - 1, num_layers  # output norms
+    def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
+        return self.drop_after_pos(self.patch_embed(x))
