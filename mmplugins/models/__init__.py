@@ -1,2 +1,3 @@
 """Models of the toolkit; importing this package registers them all."""
 from . import backbones  # noqa: F401
+from . import kmax  # noqa
