@@ -7,6 +7,8 @@ DEVICE ?= cpu
 PY := $(VENV)/bin/python
 SHAPES ?= data/shapes
 PYTEST_ARGS ?=
+LEADERBOARD ?= leaderboard
+BENCH_ARGS ?= --runs 3 --warmup 1
 
 .PHONY: setup data demo test bench leaderboard clean
 
@@ -21,6 +23,14 @@ demo: data
 
 test: setup
 	@$(PY) -m pytest tests $(PYTEST_ARGS)
+
+# benchmark JSONs of every registered backbone (224x224, default arch) into leaderboard/bench
+bench: setup
+	@$(PY) tools/leaderboard.py --benchmark-only --out-dir $(LEADERBOARD) $(BENCH_ARGS)
+
+# bench + every trained shapes work dir under work_dirs/ (make demo's too), then the tables/plots
+leaderboard: setup
+	@$(PY) tools/leaderboard.py --benchmark --out-dir $(LEADERBOARD) $(BENCH_ARGS)
 
 clean:
 	rm -rf work_dirs .pytest_cache

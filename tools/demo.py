@@ -89,7 +89,12 @@ def main(argv=None) -> None:
     parser.add_argument('--data', default='data/shapes', help='shapes dataset root')
     parser.add_argument('--work-dir', default='work_dirs/demo')
     parser.add_argument('--configs', nargs='+', default=DEMO_CONFIGS)
+    parser.add_argument('--threads', type=int, default=1,
+                        help='torch threads of the training process (default 1: the data '
+                             'loader workers use the other cores; on 2 cores two threads '
+                             'competing with them made a step 7x slower)')
     args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
     if not shapes_root_ready(args.data):
         raise FileNotFoundError(f'no shapes dataset at {args.data!r}; generate it with '
                                 f'python tools/make_shapes_dataset.py --out {args.data}')

@@ -1,0 +1,140 @@
+"""Gather work dirs, benchmark JSONs and metafile targets into one leaderboard.
+
+Writes ``leaderboard.md``, ``leaderboard.csv``, ``leaderboard.html`` (sortable, no network
+needed) and ``accuracy_vs_{flops,latency,energy}.png`` (Pareto front marked) into ``--out-dir``.
+
+Usage:
+    python tools/leaderboard.py [WORK_DIRS...] [--bench-dir leaderboard/bench]
+                                [--out-dir leaderboard] [--benchmark]
+
+Without WORK_DIRS every folder under ``work_dirs/`` that holds an evaluated run is used.
+
+``--benchmark`` first writes missing benchmark JSONs into ``<out-dir>/bench`` (what
+``make leaderboard`` does): every registered backbone (a ``DenseBackbone``) at 224x224 with its
+default arch, and every work dir whose config is a trained shapes config, with its last
+checkpoint at the config's ``demo_input_size`` or ``shapes_crop_size`` (or
+``--work-dir-shape``). Existing JSONs are kept (delete them, or pass ``--force``, to re-measure).
+"""
+import argparse
+import glob
+import importlib.util
+import os
+import os.path as osp
+import sys
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, REPO)
+os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
+
+from mmplugins.analysis.leaderboard import build_leaderboard  # noqa: E402
+
+
+def find_work_dirs(root: str) -> list:
+    """Folders under ``root`` (any depth) that hold ``<run>/vis_data/scalars.json``."""
+    found = {osp.dirname(osp.dirname(osp.dirname(p)))
+             for p in glob.glob(osp.join(root, '**', 'vis_data', 'scalars.json'), recursive=True)}
+    return sorted(found)
+
+
+def _benchmark_tool():
+    spec = importlib.util.spec_from_file_location('mmplugins_benchmark_tool',
+                                                  osp.join(REPO, 'tools', 'benchmark.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def registered_backbones() -> list:
+    """Names of every backbone in ``mmplugins.registry.MODELS`` (DenseBackbone subclasses)."""
+    import mmplugins  # noqa: F401  (registers the models)
+    from mmplugins.models.backbones.base import DenseBackbone
+    from mmplugins.registry import MODELS
+    return sorted(name for name, cls in MODELS.module_dict.items()
+                  if isinstance(cls, type) and issubclass(cls, DenseBackbone))
+
+
+def last_checkpoint(work_dir: str):
+    """Newest ``iter_*.pth`` / ``epoch_*.pth`` of a work dir (``None`` when untrained)."""
+    ckpts = glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(
+        osp.join(work_dir, 'epoch_*.pth'))
+    return max(ckpts, key=osp.getmtime) if ckpts else None
+
+
+def run_benchmarks(work_dirs: list, bench_dir: str, common: list, shape=None,
+                   force: bool = False) -> list:
+    """Write the missing benchmark JSONs (see the module docstring); returns their paths."""
+    tool = _benchmark_tool()
+    os.makedirs(bench_dir, exist_ok=True)
+    jobs = [([name], f'{name}.json') for name in registered_backbones()]
+    for wd in work_dirs:
+        configs = sorted(glob.glob(osp.join(wd, '*.py')))
+        ckpt = last_checkpoint(wd)
+        if not configs or not ckpt or '_shapes-' not in osp.basename(configs[-1]):
+            continue
+        name = osp.splitext(osp.basename(configs[-1]))[0]
+        args = [configs[-1], '--checkpoint', ckpt, '--name', name]
+        size = shape
+        if size is None:
+            from mmengine.config import Config
+            cfg = Config.fromfile(configs[-1], import_custom_modules=False)
+            size = cfg.get('demo_input_size') or cfg.get('shapes_crop_size')
+        if size:
+            args += ['--shape', str(size[0]), str(size[1])]
+        jobs.append((args, f'{name}.json'))
+    written = []
+    for i, (args, file) in enumerate(jobs):
+        out = osp.join(bench_dir, file)
+        if osp.isfile(out) and not force:
+            print(f'[{i + 1}/{len(jobs)}] {out} exists, kept', flush=True)
+        else:
+            print(f'[{i + 1}/{len(jobs)}] benchmarking {args[0]}', flush=True)
+            tool.main(args + common + ['--out', out])
+        written.append(out)
+    return written
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('work_dirs', nargs='*', help='mmengine work dirs (default: all under '
+                        'work_dirs/)')
+    parser.add_argument('--bench-dir', nargs='*', default=None,
+                        help='benchmark JSON files or folders (default: <out-dir>/bench)')
+    parser.add_argument('--out-dir', default='leaderboard')
+    parser.add_argument('--repo', default=REPO, help='repository holding configs/*/metafile.yml')
+    parser.add_argument('--benchmark', action='store_true',
+                        help='first benchmark every registered backbone and trained shapes '
+                        'work dir')
+    parser.add_argument('--benchmark-only', action='store_true',
+                        help='only write the benchmark JSONs (make bench)')
+    parser.add_argument('--force', action='store_true', help='re-measure existing JSONs')
+    parser.add_argument('--runs', type=int, default=3, help='timed runs per benchmark')
+    parser.add_argument('--warmup', type=int, default=1, help='warm-up runs per benchmark')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--work-dir-shape', type=int, nargs=2, default=None, metavar=('H', 'W'),
+                        help='input of the work-dir benchmarks (default: demo_input_size or '
+                        'the paper convention)')
+    args = parser.parse_args(argv)
+    work_dirs = args.work_dirs or find_work_dirs(osp.join(args.repo, 'work_dirs'))
+    for wd in work_dirs:
+        if not osp.isdir(wd):
+            raise SystemExit(f'work dir {wd!r} does not exist')
+    if args.benchmark or args.benchmark_only:
+        common = ['--runs', str(args.runs), '--warmup', str(args.warmup), '--device',
+                  args.device, '--quiet']
+        run_benchmarks(work_dirs, osp.join(args.out_dir, 'bench'), common,
+                       args.work_dir_shape, args.force)
+        if args.benchmark_only:
+            return {}
+    bench = args.bench_dir if args.bench_dir is not None else [osp.join(args.out_dir, 'bench')]
+    bench = [b for b in bench if osp.exists(b)]
+    result = build_leaderboard(work_dirs, bench, args.out_dir, args.repo)
+    with open(result['markdown']) as f:
+        print(f.read())
+    print(f"{len(result['rows'])} rows from {len(work_dirs)} work dirs and {bench} -> "
+          f"{result['markdown']}, {result['csv']}, {result['html']}, "
+          f"{len(result['plots'])} plots")
+    return result
+
+
+if __name__ == '__main__':
+    main()
