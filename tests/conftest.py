@@ -2,6 +2,7 @@
 import os
 import os.path as osp
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def tiny_config(base: str, shapes_root: str, out_dir: Path, iters: int = 2,
     default_hooks = dict(logger=dict(interval=1),
                          checkpoint=dict(by_epoch=False, interval={iters}, max_keep_ckpts=3))
     log_processor = dict(by_epoch=False)
+    # a name of its own: mmengine reuses a visualizer of the same name (and its save dir)
+    # created by an earlier runner in this process
+    visualizer = dict(name='visualizer_{uuid.uuid4().hex}')
     '''
     path = out_dir / f'tiny_{osp.basename(base)}'
     path.write_text(textwrap.dedent(text) + textwrap.dedent(extra))

@@ -418,10 +418,14 @@ def test_configs_parse_with_the_paper_recipe():
 
 
 # ------------------------------------------------------------------ training (slow)
-def _tiny_options(seg: bool) -> dict:
+def _tiny_options(seg: bool, swin: bool = False) -> dict:
     head = 'model.decode_head' if seg else 'model.panoptic_head'
-    opts = {'model.backbone.depth': 18, 'model.backbone.base_channels': 8,
-            'model.backbone.norm_cfg': dict(type='BN', requires_grad=True)}
+    if swin:
+        opts = {'model.backbone.arch': dict(_delete_=True, embed_dims=16, depths=(1, 1, 1, 1),
+                                            num_heads=(1, 1, 2, 2))}
+    else:
+        opts = {'model.backbone.depth': 18, 'model.backbone.base_channels': 8,
+                'model.backbone.norm_cfg': dict(type='BN', requires_grad=True)}
     for key, value in TINY_HEAD.items():
         opts[f'{head}.{key}'] = value
     return opts
@@ -431,6 +435,7 @@ def _tiny_options(seg: bool) -> dict:
 @pytest.mark.parametrize('config', [
     'configs/kmax/kmax-deeplab_r50_8xb8-lsj-150k_shapes-coco-panoptic.py',
     'configs/kmax/kmax-deeplab_r50_8xb8-100k_shapes-ade20k.py',
+    'configs/kmax/kmax-deeplab_swin-t-p4-w7_8xb8-lsj-150k_shapes-coco-panoptic.py',
 ])
 def test_two_training_iterations_and_evaluation_on_shapes(config, shapes_root, tmp_path):
     """Two iterations, then validation through CocoPanopticMetric / IoUMetric unchanged."""
@@ -439,7 +444,8 @@ def test_two_training_iterations_and_evaluation_on_shapes(config, shapes_root, t
     if not seg:
         pytest.importorskip('panopticapi')
     from conftest import train_tiny
-    runner = train_tiny(config, shapes_root, tmp_path, iters=2, cfg_options=_tiny_options(seg))
+    runner = train_tiny(config, shapes_root, tmp_path, iters=2,
+                        cfg_options=_tiny_options(seg, swin='swin' in config))
     head = runner.model.decode_head if seg else runner.model.panoptic_head
     assert type(head).__name__ == ('KMaXHead' if seg else 'KMaXPanopticHead')
     assert runner.iter == 2

@@ -367,8 +367,9 @@ def test_refuses_foreign_folder_and_bad_arguments(tmp_path):
 
 
 def test_scene_statistics_are_varied():
-    """Sizes, counts and classes vary, and neither colour/texture statistics nor size give the
-    class away: a nearest-neighbour classifier on them stays near chance (0.2)."""
+    """Sizes, counts and classes vary; size says nothing about the class (a nearest-neighbour
+    classifier on it stays near chance, 0.2) and colour only hints at it (classes overlap in
+    hue, so colour and texture statistics alone get well below certainty)."""
     def instances(split, n):
         feats, labels, areas, counts, stuff = [], [], [], [], []
         for i in range(n):
@@ -395,5 +396,5 @@ def test_scene_statistics_are_varied():
         pred = np.array([np.bincount(v, minlength=NUM_THINGS).argmax() for v in votes])
         return (pred == y_val).mean()
 
-    assert knn_accuracy(x_train, x_val) < 0.4
+    assert 0.3 < knn_accuracy(x_train, x_val) < 0.75
     assert knn_accuracy(np.log(a_train)[:, None], np.log(a_val)[:, None]) < 0.4

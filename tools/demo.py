@@ -51,8 +51,9 @@ def run_one(config: str, data_root: str, work_root: str) -> Dict:
     name = osp.splitext(osp.basename(config))[0]
     cfg.work_dir = osp.join(work_root, name)
     runner = Runner.from_cfg(cfg)
-    runner.model.init_weights()
     scope = cfg.default_scope
+    # The untrained score uses the randomly constructed model; evaluation draws no random
+    # numbers, so the training that follows is the same as `tools/train.py CONFIG` would run.
     print(f'\n=== {name}: evaluating the untrained model', flush=True)
     untrained = runner.val()
     params = count_params(runner.model)

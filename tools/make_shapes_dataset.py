@@ -40,10 +40,10 @@ def parse_args(shapes, argv=None) -> argparse.Namespace:
                         help='layouts to write (default: all)')
     parser.add_argument('--min-objects', type=int, default=1, help='objects per image, min (1)')
     parser.add_argument('--max-objects', type=int, default=6, help='objects per image, max (6)')
-    parser.add_argument('--min-size', type=float, default=0.08,
-                        help='object diameter, min, as a fraction of the shorter side (0.08)')
-    parser.add_argument('--max-size', type=float, default=0.45,
-                        help='object diameter, max, as a fraction of the shorter side (0.45)')
+    parser.add_argument('--min-size', type=float, default=0.15,
+                        help='object diameter, min, as a fraction of the shorter side (0.15)')
+    parser.add_argument('--max-size', type=float, default=0.5,
+                        help='object diameter, max, as a fraction of the shorter side (0.5)')
     parser.add_argument('--force', action='store_true', help='regenerate even if up to date')
     args = parser.parse_args(argv)
     if len(args.size) not in (1, 2):

@@ -19,7 +19,7 @@ from mmengine.config import ConfigDict, DictAction  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from mmplugins.apis import load_config, prepare_runtime  # noqa: E402
+from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -90,7 +90,10 @@ def main(argv=None) -> None:
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.test()
+    try:
+        runner.test()
+    finally:
+        release_runtime()
 
 
 if __name__ == '__main__':

@@ -18,7 +18,7 @@ from mmengine.config import DictAction  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from mmplugins.apis import load_config, prepare_runtime  # noqa: E402
+from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -66,7 +66,10 @@ def main(argv=None) -> None:
             raise FileNotFoundError(f'--resume: checkpoint {args.resume!r} does not exist')
         cfg.resume, cfg.load_from = True, args.resume
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        release_runtime()
 
 
 if __name__ == '__main__':

@@ -23,15 +23,16 @@ model = dict(
                    rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=100), rcnn=dict(max_per_img=30)))
 demo_input_size = (128, 128)
-max_epochs = 16
-train_dataloader = dict(batch_size=8, num_workers=2, persistent_workers=True)
+randomness = dict(seed=0)
+max_epochs = 14
+train_dataloader = dict(batch_size=4, num_workers=2, persistent_workers=True)
 val_dataloader = dict(batch_size=8, num_workers=2)
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=100),
     dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True,
-         milestones=[int(max_epochs * 0.75)], gamma=0.1)
+         milestones=[9, 12], gamma=0.1)
 ]
 optim_wrapper = dict(optimizer=dict(lr=1e-3, foreach=True), clip_grad=dict(max_norm=10.0))
 default_hooks = dict(logger=dict(interval=10),

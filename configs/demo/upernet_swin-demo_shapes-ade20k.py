@@ -11,7 +11,8 @@ model = dict(
     decode_head=dict(channels=64, norm_cfg=norm_cfg),
     auxiliary_head=dict(channels=32, norm_cfg=norm_cfg))
 demo_input_size = (128, 128)
-max_iters = 800
+randomness = dict(seed=0)
+max_iters = 1200
 train_dataloader = dict(batch_size=8, num_workers=2, persistent_workers=True)
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=1e-3, foreach=True))

@@ -47,3 +47,13 @@ def prepare_runtime(cfg: Config, launcher: str) -> Config:
         wrapper.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
         cfg.model_wrapper_cfg = wrapper
     return cfg
+
+
+def release_runtime() -> None:
+    """Tear down the process group, if any, before the interpreter exits.
+
+    Left to interpreter shutdown, gloo's threads can abort the process ("terminate called
+    without an active exception") after a run that otherwise succeeded.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
