@@ -21,11 +21,11 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.utils.checkpoint as cp
 from mmcv.cnn.bricks import DropPath
 from mmengine.model.weight_init import trunc_normal_
 
 from ...registry import MODELS
+from ..layers.checkpoint import maybe_checkpoint
 from ..layers import Mlp, drop_path_rates
 from ..layers.gnconv import GnConv
 from ..layers.norm import LayerNorm2d
@@ -228,10 +228,7 @@ class HorNet(DenseBackbone):
         for i, stage in enumerate(self.stages):
             x = self.downsample_layers[i](x)
             for block in stage:
-                if self.with_cp and x.requires_grad:
-                    x = cp.checkpoint(block, x, use_reentrant=False)
-                else:
-                    x = block(x)
+                x = maybe_checkpoint(block, x, with_cp=self.with_cp)
             if i in self.out_indices:
                 stride = self.out_strides[self.out_indices.index(i)]
                 out = getattr(self, f'norm{i}')(x)

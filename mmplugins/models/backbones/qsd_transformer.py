@@ -13,12 +13,12 @@ from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.utils.checkpoint as cp
 
 from spiking import QSDSA, LSQConv2d, MultiSpikeNode, seq_apply
 from spiking.distill import (QKVRecorder, build_teacher, distill_settings, inject_loss,
                              qkv_distribution_loss)
 from ...registry import MODELS
+from ..layers.checkpoint import maybe_checkpoint
 from .base import DenseBackbone
 
 
@@ -127,10 +127,7 @@ class QSDStage(nn.Module):
         if self.downsample is not None:
             x = self.downsample(x)
         for block in self.blocks:
-            if self.with_cp and x.requires_grad:
-                x = cp.checkpoint(block, x, use_reentrant=False)
-            else:
-                x = block(x)
+            x = maybe_checkpoint(block, x, with_cp=self.with_cp)
         return x
 
 

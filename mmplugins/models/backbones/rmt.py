@@ -28,11 +28,11 @@ from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-import torch.utils.checkpoint as cp
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmcv.cnn.bricks import DropPath
 
 from ...registry import MODELS
+from ..layers.checkpoint import maybe_checkpoint
 from ..layers import drop_path_rates
 from ..layers.manhattan_attention import (DepthwiseConvNHWC, ManhattanRelPos,
                                           ManhattanSelfAttention, ManhattanTables)
@@ -148,10 +148,7 @@ class RMTStage(nn.Module):
         """``(B, H, W, C)`` -> same shape (the downsampling is left to the caller)."""
         tables = self.rel_pos(x.shape[1], x.shape[2], self.decomposed)
         for block in self.blocks:
-            if self.with_cp and x.requires_grad:
-                x = cp.checkpoint(block, x, tables, use_reentrant=False)
-            else:
-                x = block(x, tables)
+            x = maybe_checkpoint(block, x, tables, with_cp=self.with_cp)
         return x
 
 

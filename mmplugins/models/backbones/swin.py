@@ -20,12 +20,12 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torch.utils.checkpoint as cp
 from mmcv.cnn import build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model.weight_init import trunc_normal_
 
 from ...registry import MODELS
+from ..layers.checkpoint import maybe_checkpoint
 from ..layers import Mlp, drop_path_rates
 from ..utils import crop_to, pad_to_multiple
 from .base import HierarchicalBackbone
@@ -238,10 +238,7 @@ class SwinStage(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:
-            if self.with_cp and x.requires_grad:
-                x = cp.checkpoint(block, x, use_reentrant=False)
-            else:
-                x = block(x)
+            x = maybe_checkpoint(block, x, with_cp=self.with_cp)
         return x
 
 

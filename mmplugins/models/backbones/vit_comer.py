@@ -34,6 +34,7 @@ from mmcv.cnn.bricks import DropPath
 from torch.nn.init import normal_, trunc_normal_
 
 from ...registry import MODELS
+from ..layers.checkpoint import maybe_checkpoint
 from ..layers.drop_path import drop_path_rates
 from ..layers.mlp import Mlp
 from ..layers.ms_deform_attn import MSDeformAttn, grid_reference_points, level_start_index
@@ -381,9 +382,7 @@ class CTIBlock(nn.Module):
                                            for _ in range(extra_num)]) if extra_num else None)
 
     def _run(self, module: nn.Module, *args) -> torch.Tensor:
-        if self.with_cp and args[0].requires_grad:
-            return cp.checkpoint(module, *args, use_reentrant=False)
-        return module(*args)
+        return maybe_checkpoint(module, *args, with_cp=self.with_cp)
 
     def forward(self, x: torch.Tensor, c: torch.Tensor, blocks: Sequence[nn.Module],
                 hw: Tuple[int, int], deform: DeformInputs
