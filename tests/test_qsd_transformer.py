@@ -263,10 +263,6 @@ def test_two_training_iterations_and_a_test_pass_on_shapes(config, tmp_path):
         cfg[loader].batch_size = 2 if loader == 'train_dataloader' else 1
         cfg[loader].num_workers = 0
         cfg[loader].pop('persistent_workers', None)
-        if not coco and cfg[loader].dataset.type == 'ADE20KDataset':
-            # the shapes classes are no subset of ADE20KDataset's fixed METAINFO (a gap of
-            # configs/_base_/datasets/shapes_ade20k.py, reported to the lead)
-            cfg[loader].dataset.update(type='BaseSegDataset', reduce_zero_label=True)
     if coco:
         cfg.test_evaluator.ann_file = str(data / 'coco/annotations/instances_val2017.json')
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=100)
