@@ -6,13 +6,15 @@ import itertools
 import math
 import pytest
 import torch
+import torch.nn.functional as F
 
 mmdet = pytest.importorskip('mmdet')
 
 from mmplugins.converters import convert  # noqa: E402
 from mmplugins.models.kmax import (KMaXFusionHead, KMaXHead, KMaXPanopticHead,  # noqa: E402
                                    kmax_panoptic_fusion)
-from mmplugins.models.kmax.losses import (KMaXCriterion, aux_semantic_loss,  # noqa: E402
+from mmplugins.models.kmax.losses import (KMaXCriterion, _sample_logits, aux_semantic_loss,  # noqa: E402,E501
+                                          gumbel_topk,
                                           instance_discrimination_loss, mask_id_loss,
                                           pq_class_loss, pq_dice_loss)
 from mmplugins.models.kmax.matcher import kmax_match  # noqa: E402
@@ -455,3 +457,32 @@ def test_two_training_iterations_and_evaluation_on_shapes(config, shapes_root, t
     assert hub.get_scalar(prefix + 'd2.loss_mask_id').current() > 0  # deep supervision
     metric = hub.get_scalar('val/mIoU' if seg else 'val/coco_panoptic/PQ').current()
     assert 0 <= metric <= 100
+
+
+@pytest.mark.parametrize('overlap', [False, True])
+def test_instance_discrimination_one_hot_path_equals_the_soft_target_formula(overlap):
+    # the one-hot shortcut (no k x k target) must give the general soft-target CE exactly
+    torch.manual_seed(0)
+    b, e, n, hw = 2, 8, 5, 60
+    feat = F.normalize(torch.randn(b, e, hw, dtype=torch.float64), dim=1).requires_grad_()
+    ids = torch.randint(-1, n, (b, hw))
+    masks = F.one_hot(ids.clamp(min=0), n).permute(0, 2, 1).to(feat) * (ids >= 0).unsqueeze(1)
+    if overlap:  # a shared pixel makes the targets soft: the general path must run
+        masks[:, 1, :3] = masks[:, 0, :3] = 0.5
+    void = masks.sum(1) == 0
+    area = torch.rand(b, hw, dtype=torch.float64) + 1
+    torch.manual_seed(1)
+    got = instance_discrimination_loss(feat, masks, void, area, sample_k=40, temperature=0.3)
+    (grad, ) = torch.autograd.grad(got, feat)
+    torch.manual_seed(1)  # same sampled pixels
+    index = gumbel_topk(_sample_logits(area, void, 1.5), 40)
+    gt = torch.gather(masks, 2, index.unsqueeze(1).expand(-1, n, -1))
+    f = torch.gather(feat, 2, index.unsqueeze(1).expand(-1, e, -1))
+    gt_sim = torch.einsum('bnk,bnj->bkj', gt, gt)
+    gt_sim = gt_sim / gt_sim.sum(1, keepdim=True).clamp(min=1.0)
+    ce = F.cross_entropy(torch.einsum('bck,bcj->bkj', f, f) / 0.3, gt_sim, reduction='none')
+    count = (ce != 0).to(ce).sum(-1).clamp(min=1.0)
+    expected = (ce.sum(-1) / count).mean()
+    (expected_grad, ) = torch.autograd.grad(expected, feat)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-12)
+    assert torch.allclose(grad, expected_grad, rtol=1e-10, atol=1e-12)

@@ -1,130 +1,246 @@
-"""Speed of this toolkit's backbones against the built-ins of mmdet / mmseg / mmpretrain.
+"""Speed and memory of this toolkit's models against other implementations, side by side.
 
-The same weights and the same input go through both implementations: the OpenMMLab model is
-built at the same architecture, its state dict is converted to this toolkit's layout with the
-family's converter (``mmplugins.converters``) and loaded strictly, the outputs are checked to
-match, then both are timed in interleaved rounds (order rotating) and the medians compared.
+Three reports (CPU or CUDA, fp32; ``--threads`` sets torch's intra-op threads):
 
-Pairs: Swin (ours vs ``mmdet.models.backbones.SwinTransformer`` and
-``mmseg.models.backbones.SwinTransformer``); HorNet vs ``mmpretrain.models.HorNet`` when
-mmpretrain is importable (it is skipped with a message otherwise).
+``backbones``   a backbone of this toolkit against another implementation of the same network
+                with the same weights (converted by the family's converter) and input: outputs
+                compared, then forward and forward+backward timed in interleaved rounds
+                (median), and the peak memory of one training step measured in a fresh process
+                per side. Built-in pairs: ``swin-mmdet``, ``swin-mmseg`` (the libraries' Swin)
+                and ``hornet-mmpretrain``; ``--reference FILE`` adds the entries of a file of
+                your own (e.g. the official code of a paper; see
+                ``mmplugins/analysis/side_by_side.py`` for its format).
+``efficiency``  Swin forward GFLOP/s against the machine's dense fp32 GEMM rate, one run.
+``models``      one training step of a whole model against another model on the same batch:
+                Mask R-CNN / UperNet with this toolkit's Swin-T against the same config with
+                mmdet's / mmseg's SwinTransformer; kMaX-DeepLab R-50 against mmdet's
+                Mask2Former R-50 (panoptic), on the shapes data generated at ``--shape``.
 
-Usage: python tools/compare_speed.py [--arch tiny] [--shape 224 224] [--runs 10] [--warmup 2]
-                                     [--device cpu] [--out speed.json]
+Examples:
+  python tools/compare_speed.py backbones --pairs swin-mmdet --shape 512 512 --threads 2
+  python tools/compare_speed.py backbones --reference ~/official_refs.py --modes forward train
+  python tools/compare_speed.py efficiency --shape 512 512 --threads 2
+  python tools/compare_speed.py models --pairs maskrcnn-swin kmax-mask2former --runs 5
 """
 import argparse
 import json
 import os
 import os.path as osp
 import sys
-from typing import Callable, Dict, List, Tuple
+from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
 
 import mmplugins  # noqa: E402,F401
+from mmplugins.analysis import model_pairs as mp  # noqa: E402
+from mmplugins.analysis import side_by_side as sbs  # noqa: E402
 from mmplugins.analysis.benchmark import time_interleaved  # noqa: E402
-from mmplugins.converters import convert  # noqa: E402
-from mmplugins.models.backbones import HorNet, SwinTransformer  # noqa: E402
 
 
-def _eval(module: nn.Module) -> nn.Module:
-    module.eval()  # some OpenMMLab backbones' train() returns None
-    return module
+# ----------------------------------------------------------------------------- building
+def build_backbone_pair(name: str, args) -> sbs.Pair:
+    """A backbone pair by name: built-in, or an entry of --reference."""
+    if name in mp.BACKBONE_PAIRS:
+        spec = mp.BACKBONE_PAIRS[name]
+        arch = args.arch or spec['arch']
+        ours, theirs = spec['build']('ours', arch), spec['build']('theirs', arch)
+        spec['share'](ours, theirs)
+        return sbs.Pair(f'{name} ({arch})', ours, theirs, input_size=tuple(args.shape))
+    entry = _reference_entries(args).get(name)
+    if entry is None:
+        raise KeyError(f'backbone pair {name!r} unknown; built-in: {sorted(mp.BACKBONE_PAIRS)}'
+                       f', from --reference: {sorted(_reference_entries(args))}')
+    pair = sbs.pair_from_reference(entry)
+    if args.shape_given:
+        pair.input_size = tuple(args.shape)
+    return pair
 
 
-def swin_pairs(arch) -> List[Tuple[str, nn.Module, nn.Module]]:
-    """(label, ours, theirs) for mmdet's and mmseg's SwinTransformer with shared weights."""
-    settings = SwinTransformer.resolve_arch(arch)
-    kwargs = dict(embed_dims=settings['embed_dims'], depths=tuple(settings['depths']),
-                  num_heads=tuple(settings['num_heads']),
-                  window_size=settings.get('window_size', 7), out_indices=(0, 1, 2, 3))
-    pairs = []
-    for lib in ('mmdet', 'mmseg'):
-        if lib == 'mmdet':
-            from mmdet.models.backbones import SwinTransformer as Theirs
+def _reference_entries(args) -> Dict[str, dict]:
+    if not args.reference:
+        return {}
+    return {e['name']: e for e in sbs.load_reference_file(args.reference)}
+
+
+def build_side(kind: str, name: str, side: str, args):
+    """One side only (for the memory probe): (module, step function)."""
+    if kind == 'backbone':
+        if name in mp.BACKBONE_PAIRS:
+            spec = mp.BACKBONE_PAIRS[name]
+            module = spec['build'](side, args.arch or spec['arch'])
+            forward = sbs.forward_for(module)
         else:
-            from mmseg.models.backbones import SwinTransformer as Theirs
-        theirs = _eval(Theirs(**kwargs))
-        ours = _eval(SwinTransformer(arch=arch))
-        report = convert('swin', theirs.state_dict())
-        ours.load_state_dict(report.state_dict, strict=True)
-        pairs.append((f'Swin vs {lib}', ours, theirs))
-    return pairs
+            entry = _reference_entries(args)[name]
+            module = sbs.build_ours(entry['ours']) if side == 'ours' else entry['build']()
+            forward = (sbs.forward_for(module) if side == 'ours'
+                       else entry.get('forward', sbs.forward_for(module)))
+            if not args.shape_given:
+                args.shape = list(entry.get('input_size', args.shape))
+        module.eval()
+        x = torch.randn(1, 3, *args.shape)
+        return lambda: sbs.measure_step_memory_here(module, forward, x)
+    cfg, ours_cfg, theirs_cfg = mp.model_pair_config(name, tuple(args.shape))
+    scope = mp.MODEL_PAIRS[name]['scope']
+    data = mp.shapes_batch(cfg, tuple(args.shape), args.batch_size)
+    model = mp.build_model(ours_cfg if side == 'ours' else theirs_cfg, scope).train()
+
+    return lambda: sbs.peak_rss_growth(lambda: mp.train_step(model, data))
 
 
-def hornet_pairs(arch) -> List[Tuple[str, nn.Module, nn.Module]]:
-    """HorNet vs mmpretrain's, or an empty list (with a message) without mmpretrain."""
-    try:
-        from mmpretrain.models import HorNet as Theirs
-    except ImportError as err:
-        print(f'HorNet vs mmpretrain: skipped, mmpretrain is not importable ({err})')
-        return []
-    theirs = _eval(Theirs(arch=arch, out_indices=(0, 1, 2, 3)))
-    ours = _eval(HorNet(arch=arch))
-    report = convert('hornet', theirs.state_dict())
-    # the converter drops mmpretrain's norm3 (a classification norm for it); here it is the
-    # same output norm in both, so it is carried over to compare equal weights
-    state = dict(report.state_dict)
-    for key, value in theirs.state_dict().items():
-        if key.startswith('norm') and key not in state:
-            state[key] = value
-    ours.load_state_dict(state, strict=True)
-    return [('HorNet vs mmpretrain', ours, theirs)]
+def memory(kind: str, name: str, args) -> Dict[str, float]:
+    """Peak step memory (MiB) of each side, each in a fresh process."""
+    result = {}
+    for side in ('ours', 'theirs'):
+        argv = [sys.executable, osp.abspath(__file__), '_memory', kind, name, side,
+                '--threads', str(args.threads), '--batch-size', str(args.batch_size)]
+        if args.shape_given or kind == 'model':
+            argv += ['--shape', *map(str, args.shape)]
+        if args.arch:
+            argv += ['--arch', args.arch]
+        if args.reference:
+            argv += ['--reference', args.reference]
+        result[side] = sbs.peak_step_memory(argv)
+    return result
 
 
-def compare(pairs, shape, runs: int, warmup: int, device: str) -> List[Dict]:
-    """Check equal outputs, then time each pair interleaved; one result dict per pair."""
-    dev = torch.device(device)
-    x = torch.randn(1, 3, *shape, device=dev)
-    results = []
-    for label, ours, theirs in pairs:
-        ours, theirs = ours.to(dev), theirs.to(dev)
-        with torch.no_grad():
-            a, b = ours(x), theirs(x)
-            diff = max((p - q).abs().max().item() for p, q in zip(a, b))
-            fns: Dict[str, Callable] = {'ours': lambda: ours(x), 'theirs': lambda: theirs(x)}
-            stats = time_interleaved(fns, runs, warmup, dev)
-        ratio = stats['ours']['median_ms'] / stats['theirs']['median_ms']
-        results.append(dict(pair=label, input=list(x.shape), max_abs_diff=diff,
-                            ours_ms=stats['ours'], theirs_ms=stats['theirs'],
-                            time_ratio_ours_over_theirs=ratio, device=device,
-                            threads=torch.get_num_threads()))
-    return results
+# ----------------------------------------------------------------------------- reports
+def report_backbones(args) -> List[dict]:
+    names = list(args.pairs or [])
+    names += list(args.only or _reference_entries(args))
+    rows = []
+    for name in names:
+        pair = build_backbone_pair(name, args)
+        x = torch.randn(1, 3, *pair.input_size, device=args.device)
+        pair.ours.to(args.device)
+        pair.theirs.to(args.device)
+        diff, rel = sbs.max_abs_diff(pair, x)
+        row = dict(pair=pair.label, input=list(pair.input_size), max_abs_diff=diff,
+                   max_rel_diff=rel, notes=pair.notes, threads=torch.get_num_threads())
+        for mode in ('forward', 'train'):
+            if mode in args.modes:
+                stats = sbs.time_pair(pair, x, mode, args.runs, args.warmup)
+                row[mode] = dict(ours_ms=stats['ours']['median_ms'],
+                                 theirs_ms=stats['theirs']['median_ms'],
+                                 speedup=stats['theirs']['median_ms'] / stats['ours']['median_ms'],
+                                 ours_iqr_ms=stats['ours']['iqr_ms'],
+                                 theirs_iqr_ms=stats['theirs']['iqr_ms'])
+        del pair
+        if 'memory' in args.modes and args.device == 'cpu':
+            row['memory_mib'] = memory('backbone', name, args)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print('\n| pair | input | fwd ours / theirs ms | fwd speed-up | fwd+bwd ours / theirs ms '
+          '| fwd+bwd speed-up | train-step peak MiB ours / theirs | max abs diff (rel) |')
+    print('|---|---|---:|---:|---:|---:|---:|---:|')
+    for r in rows:
+        cells = []
+        for mode in ('forward', 'train'):
+            m = r.get(mode)
+            cells += ([f"{m['ours_ms']:.0f} / {m['theirs_ms']:.0f}", f"{m['speedup']:.2f}x"]
+                      if m else ['-', '-'])
+        mem = r.get('memory_mib')
+        cells.append(f"{mem['ours']:.0f} / {mem['theirs']:.0f}" if mem else '-')
+        print(f"| {r['pair']} | {'x'.join(map(str, r['input']))} | " + ' | '.join(cells)
+              + f" | {r['max_abs_diff']:.1e} ({r['max_rel_diff']:.1e}) |")
+    return rows
 
 
-def main(argv=None) -> List[Dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--arch', default='tiny', help='preset shared by both implementations')
-    parser.add_argument('--shape', type=int, nargs=2, default=(224, 224), metavar=('H', 'W'))
-    parser.add_argument('--runs', type=int, default=10)
-    parser.add_argument('--warmup', type=int, default=2)
-    parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
-    parser.add_argument('--models', nargs='+', default=['swin', 'hornet'],
-                        choices=['swin', 'hornet'])
-    parser.add_argument('--out', default=None, help='JSON file to write')
-    args = parser.parse_args(argv)
-    pairs = []
-    if 'swin' in args.models:
-        pairs += swin_pairs(args.arch)
-    if 'hornet' in args.models:
-        pairs += hornet_pairs(args.arch)
-    results = compare(pairs, tuple(args.shape), args.runs, args.warmup, args.device)
-    print('| pair | input | ours ms (median ± IQR) | theirs ms (median ± IQR) | '
-          'ratio ours/theirs | max abs diff |')
+def report_efficiency(args) -> List[dict]:
+    from mmplugins.models.backbones import SwinTransformer
+    model = SwinTransformer(arch=args.arch or 'tiny').to(args.device)
+    x = torch.randn(1, 3, *args.shape, device=args.device)
+    row = sbs.efficiency(model, x, runs=args.runs, warmup=args.warmup)
+    row.update(model=f'Swin {args.arch or "tiny"}', input=list(args.shape))
+    print(json.dumps(row))
+    print(f"\nSwin-{args.arch or 'tiny'} forward {'x'.join(map(str, args.shape))}: "
+          f"{row['gmacs']:.2f} GMACs in {row['median_ms']:.1f} ms = {row['gflops_per_s']:.1f} "
+          f"GFLOP/s; dense fp32 GEMM {row['gemm_gflops_per_s']:.1f} GFLOP/s; "
+          f"{100 * row['fraction_of_gemm']:.0f} % of GEMM ({row['threads']} threads)")
+    return [row]
+
+
+def report_models(args) -> List[dict]:
+    rows = []
+    for name in args.pairs or list(mp.MODEL_PAIRS):
+        if name not in mp.MODEL_PAIRS:
+            raise KeyError(f'model pair {name!r} unknown; choose from {sorted(mp.MODEL_PAIRS)}')
+        cfg, ours_cfg, theirs_cfg = mp.model_pair_config(name, tuple(args.shape))
+        scope = mp.MODEL_PAIRS[name]['scope']
+        data = mp.shapes_batch(cfg, tuple(args.shape), args.batch_size)
+        ours = mp.build_model(ours_cfg, scope).train()
+        theirs = mp.build_model(theirs_cfg, scope).train()
+        stats = time_interleaved({'ours': lambda: mp.train_step(ours, data),
+                                  'theirs': lambda: mp.train_step(theirs, data)},
+                                 args.runs, args.warmup)
+        row = dict(pair=name, input=list(args.shape), batch_size=args.batch_size,
+                   ours_ms=stats['ours']['median_ms'], theirs_ms=stats['theirs']['median_ms'],
+                   speedup=stats['theirs']['median_ms'] / stats['ours']['median_ms'],
+                   ours_params=sum(p.numel() for p in ours.parameters()),
+                   theirs_params=sum(p.numel() for p in theirs.parameters()),
+                   threads=torch.get_num_threads())
+        ours = theirs = None  # free both before the memory probes
+        if 'memory' in args.modes:
+            row['memory_mib'] = memory('model', name, args)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print('\n| pair | input x batch | train step ours / theirs ms | speed-up | '
+          'peak MiB ours / theirs | params ours / theirs |')
     print('|---|---|---:|---:|---:|---:|')
-    for r in results:
-        o, t = r['ours_ms'], r['theirs_ms']
-        print(f"| {r['pair']} | {'x'.join(map(str, r['input'][2:]))} | {o['median_ms']:.1f} ± "
-              f"{o['iqr_ms']:.1f} | {t['median_ms']:.1f} ± {t['iqr_ms']:.1f} | "
-              f"{r['time_ratio_ours_over_theirs']:.3f} | {r['max_abs_diff']:.2e} |")
+    for r in rows:
+        mem = r.get('memory_mib')
+        print(f"| {r['pair']} | {'x'.join(map(str, r['input']))} x {r['batch_size']} | "
+              f"{r['ours_ms']:.0f} / {r['theirs_ms']:.0f} | {r['speedup']:.2f}x | "
+              + (f"{mem['ours']:.0f} / {mem['theirs']:.0f}" if mem else '-')
+              + f" | {r['ours_params'] / 1e6:.2f}M / {r['theirs_params'] / 1e6:.2f}M |")
+    return rows
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('report', choices=['backbones', 'efficiency', 'models', '_memory'])
+    parser.add_argument('probe', nargs='*', help=argparse.SUPPRESS)  # _memory KIND NAME SIDE
+    parser.add_argument('--pairs', nargs='+', help='built-in pairs: backbones '
+                        f'{sorted(mp.BACKBONE_PAIRS)}; models {sorted(mp.MODEL_PAIRS)}')
+    parser.add_argument('--reference', help='a reference file of your own (backbones)')
+    parser.add_argument('--only', nargs='+', help='entries of --reference to run (default all)')
+    parser.add_argument('--arch', help='preset of the built-in backbone pairs (default tiny)')
+    parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'), default=None)
+    parser.add_argument('--batch-size', type=int, default=2, help='models report batch')
+    parser.add_argument('--modes', nargs='+', default=['forward', 'train', 'memory'],
+                        choices=['forward', 'train', 'memory'])
+    parser.add_argument('--runs', type=int, default=7)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=None, help='torch intra-op threads')
+    parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
+    parser.add_argument('--out', help='JSON file to write the rows to')
+    args = parser.parse_args(argv)
+    args.shape_given = args.shape is not None
+    args.shape = list(args.shape or (512, 512))
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    args.threads = torch.get_num_threads()
+    if args.report == 'backbones' and not (args.pairs or args.reference):
+        args.pairs = sorted(mp.BACKBONE_PAIRS)
+    return args
+
+
+def main(argv=None) -> List[dict]:
+    args = parse_args(argv)
+    if args.report == '_memory':  # internal: one side's peak in this fresh process
+        kind, name, side = args.probe
+        print(json.dumps(dict(peak_mib=build_side(kind, name, side, args)())))
+        return []
+    rows = dict(backbones=report_backbones, efficiency=report_efficiency,
+                models=report_models)[args.report](args)
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(results, f, indent=1)
-    return results
+        tmp = args.out + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(rows, f, indent=1)
+        os.replace(tmp, args.out)
+    return rows
 
 
 if __name__ == '__main__':

@@ -92,11 +92,48 @@ def instance_discrimination_loss(pixel_feature: torch.Tensor, target_masks: torc
     k = min(sample_k, pixel_feature.shape[-1])
     index = gumbel_topk(_sample_logits(inverse_area, void_mask, sample_temperature), k)
     gt = torch.gather(target_masks, 2, index.unsqueeze(1).expand(-1, target_masks.shape[1], -1))
+    feat = torch.gather(pixel_feature, 2, index.unsqueeze(1).expand(-1, pixel_feature.shape[1], -1))
+    # the temperature scales one factor (B x E x k) instead of the k x k similarities
+    pred_sim = torch.einsum('bck,bcj->bkj', feat / temperature, feat)
+    ids = _segment_ids(gt)
+    if ids is not None:
+        return _mean_of_nonzero(_one_hot_insdis_ce(pred_sim, feat / temperature, feat, ids))
     gt_sim = torch.einsum('bnk,bnj->bkj', gt, gt)
     gt_sim = gt_sim / gt_sim.sum(dim=1, keepdim=True).clamp(min=1.0)
-    feat = torch.gather(pixel_feature, 2, index.unsqueeze(1).expand(-1, pixel_feature.shape[1], -1))
-    pred_sim = torch.einsum('bck,bcj->bkj', feat, feat) / temperature
     return _mean_of_nonzero(F.cross_entropy(pred_sim, gt_sim, reduction='none'))
+
+
+def _segment_ids(gt: torch.Tensor) -> Optional[torch.Tensor]:
+    """``(B, k)`` index of the one mask each sampled pixel belongs to (-1: void), or ``None``
+    when some pixel is shared between masks (soft targets) or a mask value is not 0/1."""
+    hits = gt != 0
+    if bool((hits.sum(1) > 1).any()) or bool((hits & (gt != 1)).any()):
+        return None
+    return torch.where(hits.any(1), gt.argmax(1), torch.full_like(gt[:, 0], -1, dtype=torch.long))
+
+
+def _one_hot_insdis_ce(pred_sim: torch.Tensor, feat_scaled: torch.Tensor, feat: torch.Tensor,
+                       ids: torch.Tensor) -> torch.Tensor:
+    """Per pixel ``j``: the instance-discrimination CE when every pixel lies in at most one
+    mask, without the ``k x k`` target: with the target uniform over the ``n_j`` sampled
+    pixels of ``j``'s mask, ``CE_j = logsumexp_i(s_ij) - (1 / n_j) sum_{i in mask} s_ij``, and
+    the sum is ``f_j . (sum of the mask's features) / T``; void pixels give 0."""
+    b, k = ids.shape
+    valid = ids >= 0
+    segments = int(ids.max()) + 1 if bool(valid.any()) else 1
+    onehot = F.one_hot(ids.clamp(min=0), segments).to(feat) * valid.unsqueeze(-1).to(feat)
+    seg_sum = torch.einsum('bck,bks->bcs', feat_scaled, onehot)  # (B, E, S)
+    seg_count = onehot.sum(1)  # (B, S)
+    gather_ids = ids.clamp(min=0)
+    own = torch.gather(seg_sum, 2, gather_ids.unsqueeze(1).expand(-1, feat.shape[1], -1))
+    count = torch.gather(seg_count, 1, gather_ids).clamp(min=1.0)
+    same_mean = (own * feat).sum(1) / count
+    # logsumexp over i as CE(target i = j) + s_jj: the fused log-softmax kernels run several
+    # times faster than logsumexp's backward on CPU; s_jj from the features, as the backward
+    # of a k x k diagonal would fill a k x k zero tensor
+    diagonal = torch.arange(k, device=ids.device).expand(b, k)
+    lse = F.cross_entropy(pred_sim, diagonal, reduction='none') + (feat_scaled * feat).sum(1)
+    return torch.where(valid, lse - same_mean, torch.zeros_like(same_mean))
 
 
 def aux_semantic_loss(logits: torch.Tensor, gt_semantic: torch.Tensor, void_mask: torch.Tensor,
