@@ -48,15 +48,25 @@ def build_backbone_pair(name: str, args) -> sbs.Pair:
         arch = args.arch or spec['arch']
         ours, theirs = spec['build']('ours', arch), spec['build']('theirs', arch)
         spec['share'](ours, theirs)
-        return sbs.Pair(f'{name} ({arch})', ours, theirs, input_size=tuple(args.shape))
+        if args.ours_with_cp:
+            sbs.set_with_cp(ours)
+        return sbs.Pair(f'{name} ({arch}){_cp_label(args)}', ours, theirs,
+                        input_size=tuple(args.shape))
     entry = _reference_entries(args).get(name)
     if entry is None:
         raise KeyError(f'backbone pair {name!r} unknown; built-in: {sorted(mp.BACKBONE_PAIRS)}'
                        f', from --reference: {sorted(_reference_entries(args))}')
     pair = sbs.pair_from_reference(entry)
+    if args.ours_with_cp:
+        sbs.set_with_cp(pair.ours)
+        pair.label += _cp_label(args)
     if args.shape_given:
         pair.input_size = tuple(args.shape)
     return pair
+
+
+def _cp_label(args) -> str:
+    return ' [ours with_cp]' if args.ours_with_cp else ''
 
 
 def _reference_entries(args) -> Dict[str, dict]:
@@ -79,6 +89,8 @@ def build_side(kind: str, name: str, side: str, args):
                        else entry.get('forward', sbs.forward_for(module)))
             if not args.shape_given:
                 args.shape = list(entry.get('input_size', args.shape))
+        if side == 'ours' and args.ours_with_cp:
+            sbs.set_with_cp(module)
         module.eval()
         x = torch.randn(1, 3, *args.shape)
         return lambda: sbs.measure_step_memory_here(module, forward, x)
@@ -100,6 +112,8 @@ def memory(kind: str, name: str, args) -> Dict[str, float]:
             argv += ['--shape', *map(str, args.shape)]
         if args.arch:
             argv += ['--arch', args.arch]
+        if args.ours_with_cp:
+            argv.append('--ours-with-cp')
         if args.reference:
             argv += ['--reference', args.reference]
         result[side] = sbs.peak_step_memory(argv)
@@ -206,6 +220,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         f'{sorted(mp.BACKBONE_PAIRS)}; models {sorted(mp.MODEL_PAIRS)}')
     parser.add_argument('--reference', help='a reference file of your own (backbones)')
     parser.add_argument('--only', nargs='+', help='entries of --reference to run (default all)')
+    parser.add_argument('--ours-with-cp', action='store_true',
+                        help='gradient checkpointing in our backbone (backbones report)')
     parser.add_argument('--arch', help='preset of the built-in backbone pairs (default tiny)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'), default=None)
     parser.add_argument('--batch-size', type=int, default=2, help='models report batch')

@@ -234,3 +234,13 @@ def forward_for(module: nn.Module) -> Forward:
         return _default_forward(m, x)
     return fn
 
+
+def set_with_cp(module: nn.Module, with_cp: bool = True) -> nn.Module:
+    """Turn gradient checkpointing on (or off) in every part of this toolkit's backbone that
+    has a ``with_cp`` switch (each reads it at forward time); returns ``module``."""
+    parts = [m for m in module.modules() if hasattr(m, 'with_cp')]
+    if not parts:
+        raise ValueError(f'{type(module).__name__} has no with_cp switch')
+    for m in parts:
+        m.with_cp = with_cp
+    return module
