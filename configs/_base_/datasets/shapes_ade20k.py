@@ -28,9 +28,10 @@ shapes_test_pipeline = [
     dict(type='PackSegInputs')
 ]
 # ADE20KDataset only accepts subsets of the 150 ADE classes: the generic dataset class reads
-# the same layout with any classes.
-shapes_dataset = dict(type='BaseSegDataset', data_root=shapes_data_root, metainfo=shapes_metainfo,
-                      img_suffix='.jpg', seg_map_suffix='.png', reduce_zero_label=True)
+# the same layout with any classes (mmplugins' validating subclass, as for the real data).
+shapes_dataset = dict(type='mmplugins.BaseSegDataset', data_root=shapes_data_root,
+                      metainfo=shapes_metainfo, img_suffix='.jpg', seg_map_suffix='.png',
+                      reduce_zero_label=True)
 shapes_train_dataloader = dict(dataset=dict(shapes_dataset, pipeline=shapes_train_pipeline))
 shapes_val_dataloader = dict(dataset=dict(shapes_dataset, pipeline=shapes_test_pipeline))
 shapes_test_dataloader = shapes_val_dataloader

@@ -30,9 +30,11 @@ shapes_test_pipeline = [
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
 shapes_train_dataloader = dict(
-    dataset=dict(data_root=shapes_data_root, metainfo=shapes_metainfo, pipeline=shapes_train_pipeline))
+    dataset=dict(type='mmplugins.CocoPanopticDataset', data_root=shapes_data_root,
+                 metainfo=shapes_metainfo, pipeline=shapes_train_pipeline))
 shapes_val_dataloader = dict(
-    dataset=dict(data_root=shapes_data_root, metainfo=shapes_metainfo, pipeline=shapes_test_pipeline))
+    dataset=dict(type='mmplugins.CocoPanopticDataset', data_root=shapes_data_root,
+                 metainfo=shapes_metainfo, pipeline=shapes_test_pipeline))
 shapes_test_dataloader = shapes_val_dataloader
 shapes_val_evaluator = dict(
     ann_file=shapes_data_root + 'annotations/panoptic_val2017.json',
