@@ -59,12 +59,16 @@ def _level_shapes(hw: Tuple[int, int]) -> List[Tuple[int, int]]:
     return [(2 * h, 2 * w), (h, w), (h // 2, w // 2)]
 
 
+# Both conversions copy into a standard layout: torch 2.13's CPU BatchNorm backward is wrong
+# for batch-1 maps (or their gradients) with the strides of a transposed token view (batch
+# stride C), which a plain transpose + reshape gives (docs/troubleshooting.md).
 def _to_map(tokens: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    return tokens.transpose(1, 2).reshape(tokens.shape[0], -1, h, w)
+    return tokens.transpose(1, 2).reshape(tokens.shape[0], -1, h, w).contiguous()
 
 
 def _to_tokens(x: torch.Tensor) -> torch.Tensor:
-    return x.flatten(2).transpose(1, 2)
+    b, c = x.shape[:2]
+    return x.permute(0, 2, 3, 1).reshape(b, -1, c)
 
 
 # ------------------------------------------------------------------------------ plain ViT
@@ -491,6 +495,8 @@ class ViTCoMer(DenseBackbone):
         if patch_size != 16:
             # the pyramid is built around stride-16 ViT tokens
             raise ValueError(f'ViTCoMer: patch_size must be 16, got {patch_size}')
+        if not isinstance(window_size, int) or window_size < 1:
+            raise ValueError(f'ViTCoMer: window_size must be a positive int, got {window_size!r}')
         if pretrain_size % patch_size:
             raise ValueError(f'ViTCoMer: pretrain_size {pretrain_size} is not a multiple of '
                              f'the patch size {patch_size}')
