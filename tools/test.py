@@ -20,6 +20,7 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
+from mmplugins.apis.config import check_data_paths  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -70,10 +71,14 @@ def _add_output(cfg, out: str) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint!r} does not exist; train one with '
-                                f'python tools/train.py {args.config}')
     cfg = load_config(args.config, args.cfg_options)
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(
+            f'checkpoint {args.checkpoint!r} does not exist; train one with `python '
+            f'tools/train.py {args.config}` (it is saved under work_dirs/), or convert an '
+            'official release file with `python tools/convert_checkpoint.py MODEL SRC DST` '
+            '(docs/checkpoints.md)')
+    check_data_paths(cfg, ('test',))
     cfg.launcher = args.launcher
     prepare_runtime(cfg, args.launcher)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(

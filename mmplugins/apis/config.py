@@ -7,11 +7,12 @@ backbone never hand-types channel lists.
 """
 import difflib
 import os
-from typing import Any, List, Optional, Sequence
+import os.path as osp
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config, DictAction  # noqa: F401  (re-exported for the tools)
-from mmengine.registry import MODELS, init_default_scope
+from mmengine.registry import DATASETS, MODELS, Registry, init_default_scope
 
 AUTO = 'auto'
 
@@ -85,17 +86,124 @@ def set_data_root(cfg: Config, root: str, old: str = 'data/shapes') -> Config:
     return cfg
 
 
+def _near_files(path: str) -> str:
+    """A did-you-mean hint for a missing file: similar names in its folder."""
+    folder = osp.dirname(path) or '.'
+    if not osp.isdir(folder):
+        return f'; the folder {folder!r} does not exist either'
+    names = sorted(f for f in os.listdir(folder) if f.endswith('.py'))
+    near = difflib.get_close_matches(osp.basename(path), names, n=5, cutoff=0.5)
+    return f'; did you mean one of {near}?' if near else f'; configs there: {names[:8]}'
+
+
+# Config keys whose values are built from the MODELS registry (the model's components).
+_MODEL_KEYS = ('backbone', 'neck', 'data_preprocessor', 'module')
+
+
+def _typed_nodes(node: Any, where: str, descend: Tuple[str, ...]) -> Iterator[Tuple[str, str]]:
+    """``(where, type)`` of ``node`` and of the components under it that the registry builds."""
+    if isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _typed_nodes(value, f'{where}[{i}]', descend)
+    elif isinstance(node, dict):
+        if isinstance(node.get('type'), str):
+            yield where, node['type']
+        for key, value in node.items():
+            if key in descend or key.endswith('head') or key.startswith('loss'):
+                yield from _typed_nodes(value, f'{where}.{key}', descend)
+
+
+def _registered_names(registry: Registry) -> List[str]:
+    """Names ``registry`` resolves: its own, its parents', and ``scope.Name`` of its siblings."""
+    names, node = set(), registry
+    while node is not None:
+        names.update(node.module_dict)
+        node = node.parent
+    root = registry
+    while root.parent is not None:
+        root = root.parent
+    for scope, child in root.children.items():
+        names.update(f'{scope}.{name}' for name in child.module_dict)
+    return sorted(names)
+
+
+def check_types(cfg: Config) -> None:
+    """Raise ``KeyError`` naming the config key, the unknown ``type`` and close registered names
+    for every model component or dataset whose ``type`` no registry knows."""
+    scope = cfg.get('default_scope') or 'mmengine'
+    groups = [(MODELS, _typed_nodes(cfg.get('model'), 'model', _MODEL_KEYS))]
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = (cfg.get(loader) or {}).get('dataset')
+        groups.append((DATASETS, _typed_nodes(dataset, f'{loader}.dataset', ('dataset',
+                                                                               'datasets'))))
+    for registry, nodes in groups:
+        with registry.switch_scope_and_registry(scope) as scoped:
+            for where, name in nodes:
+                if scoped.get(name) is not None:
+                    continue
+                near = difflib.get_close_matches(name, _registered_names(scoped), n=3,
+                                                 cutoff=0.6)
+                hint = f'; did you mean {near}?' if near else ''
+                raise KeyError(f'{where}.type={name!r} is not registered in {scope!r} '
+                               f'{registry.name}s{hint} Names of this toolkit are spelled '
+                               "'mmplugins.<Class>' and need custom_imports=dict(imports="
+                               "['mmplugins'])")
+
+
+# dataset keys that name files or folders relative to data_root
+_PATH_KEYS = ('img', 'img_path', 'seg', 'seg_map_path')
+
+
+def _missing_data(dataset: dict) -> List[str]:
+    """Paths a dataset config names that do not exist (wrappers are followed)."""
+    inner = dataset.get('dataset') or dataset.get('datasets')
+    if inner:
+        return [p for d in (inner if isinstance(inner, (list, tuple)) else [inner])
+                for p in _missing_data(d)]
+    root = dataset.get('data_root') or ''
+    if '://' in root:  # a remote backend: nothing to check locally
+        return []
+    paths = [root] if root else []
+    if dataset.get('ann_file'):
+        paths.append(osp.join(root, dataset['ann_file']))
+    prefix = dataset.get('data_prefix') or {}
+    paths += [osp.join(root, prefix[k]) for k in _PATH_KEYS if prefix.get(k)]
+    missing = [p for p in paths if not osp.exists(p)]
+    return missing[:1] if root in missing else missing
+
+
+def check_data_paths(cfg: Config, loaders: Sequence[str] = ('train', 'val')) -> None:
+    """Raise ``FileNotFoundError`` before any model is built when a dataloader of ``loaders``
+    points at data that is not there, saying where each kind of data belongs."""
+    for loader in loaders:
+        key = f'{loader}_dataloader'
+        if loader == 'val' and not cfg.get('val_cfg'):
+            continue
+        dataset = (cfg.get(key) or {}).get('dataset')
+        missing = _missing_data(dataset) if isinstance(dataset, dict) else []
+        if missing:
+            raise FileNotFoundError(
+                f'{key}.dataset: {missing[0]!r} does not exist (cwd {os.getcwd()!r}). '
+                'Synthetic shapes data: run `make data` (or `python '
+                'tools/make_shapes_dataset.py --out data/shapes`). Real data: COCO 2017 goes to '
+                'data/coco/, ADE20K to data/ade/ADEChallengeData2016/ (docs/get_started.md). '
+                'Your own data: set data_root with --cfg-options '
+                f'{key}.dataset.data_root=PATH (docs/custom_dataset.md).')
+
+
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
-    """Read a config file, apply ``--cfg-options`` and derive automatic channels."""
-    if not os.path.isfile(path):
-        hint = ''
-        folder = os.path.dirname(path) or '.'
-        if os.path.isdir(folder):
-            names = sorted(f for f in os.listdir(folder) if f.endswith('.py'))
-            near = difflib.get_close_matches(os.path.basename(path), names, n=5, cutoff=0.5)
-            hint = f'; did you mean one of {near}?' if near else f'; configs there: {names[:8]}'
-        raise FileNotFoundError(f'config file {path!r} does not exist{hint}')
-    cfg = Config.fromfile(path)
+    """Read a config file, apply ``--cfg-options``, check the component types and derive
+    automatic channels."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file {path!r} does not exist{_near_files(path)}')
+    try:
+        cfg = Config.fromfile(path)
+    except FileNotFoundError as err:  # a _base_ (or read_base) file that is not there
+        missing = err.filename or str(err)
+        raise FileNotFoundError(f'config {path!r} names a file that does not exist: '
+                                f'{missing!r} (check its _base_ list)'
+                                f'{_near_files(str(missing))}') from err
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    check_types(cfg)
     return resolve_auto_channels(cfg)

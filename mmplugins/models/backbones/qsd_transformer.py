@@ -192,6 +192,12 @@ class QSDTransformer(DenseBackbone):
                              f'stages 3 and 4), got {dims} and {depths}')
         if not isinstance(time_steps, int) or time_steps < 1:
             raise ValueError(f'QSDTransformer: time_steps must be an int >= 1, got {time_steps!r}')
+        if bits is not None and (not isinstance(bits, int) or bits < 2):
+            raise ValueError(f'QSDTransformer: bits must be an int >= 2 (weight bits) or None '
+                             f'(full precision), got {bits!r}')
+        if not isinstance(levels, int) or levels < 1:
+            raise ValueError(f'QSDTransformer: levels must be an int >= 1 (the largest integer '
+                             f'spike; 1 = binary spikes), got {levels!r}')
         if with_cp and decay is not None:
             raise ValueError('QSDTransformer: with_cp=True would run stateful neurons twice; '
                              'use it only with decay=None')

@@ -2,11 +2,13 @@
 
 mmengine's ``Pretrained`` init loads with ``strict=False`` and only logs what did not match, so a
 file of the wrong layout trains from scratch without anyone noticing. Here a load that leaves
-backbone weights missing raises :class:`CheckpointMismatchError` with the list of keys.
+backbone weights missing or of the wrong shape raises :class:`CheckpointMismatchError` before
+anything is copied, with the keys and the next step: for an official release file, the
+converter whose output fits (:func:`guess_converter` tries each registered converter).
 """
 import os
 from collections import OrderedDict
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -27,6 +29,11 @@ def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
     ``module.`` prefix. Raises ``FileNotFoundError`` or :class:`CheckpointMismatchError` with the
     file name when the file is missing, truncated or holds no tensors.
     """
+    return _read_checkpoint(path)[0]
+
+
+def _read_checkpoint(path: str) -> Tuple[Dict[str, torch.Tensor], dict]:
+    """``(state dict, meta)`` of a checkpoint file (see :func:`read_state_dict`)."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f'checkpoint file {path!r} does not exist')
     try:
@@ -35,6 +42,7 @@ def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
         raise CheckpointMismatchError(
             f'cannot read checkpoint {path!r} ({type(err).__name__}: {err}); the file is '
             'truncated or not a PyTorch checkpoint') from err
+    meta = obj.get('meta') if isinstance(obj, dict) else None
     for key in _STATE_DICT_KEYS:
         if isinstance(obj, dict) and isinstance(obj.get(key), dict):
             obj = obj[key]
@@ -44,7 +52,71 @@ def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
     state = OrderedDict()
     for k, v in obj.items():
         state[k[len('module.'):] if k.startswith('module.') else k] = v
-    return state
+    return state, meta if isinstance(meta, dict) else {}
+
+
+def _fit(own: Dict[str, torch.Tensor], state: Dict[str, torch.Tensor]) -> int:
+    """How many of ``own``'s tensors ``state`` provides with the right shape; 0 unless that is
+    most of ``state`` and at least a tenth of ``own`` (a backbone may load only part of itself,
+    e.g. a plain ViT into ViT-CoMer)."""
+    hits = sum(1 for k, v in own.items()
+               if isinstance(state.get(k), torch.Tensor) and state[k].shape == v.shape)
+    return hits if hits > 0.5 * len(state) and hits >= 0.1 * len(own) else 0
+
+
+def guess_converter(module: nn.Module, state: Dict[str, torch.Tensor]) -> Optional[str]:
+    """Name of the converter whose output loads most of ``module`` (see :func:`_fit`), i.e. the
+    official layout ``state`` is in; ``None`` when no converter makes it fit."""
+    from mmplugins.converters import available_converters, convert  # converters import models
+    own = module.state_dict()
+    best, best_fit = None, 0
+    for name in available_converters():
+        try:
+            converted = convert(name, state).state_dict
+        except Exception:  # a converter may reject a file of another layout outright
+            continue
+        if any(k.startswith('backbone.') for k in converted):
+            converted = {k[len('backbone.'):]: v for k, v in converted.items()
+                         if k.startswith('backbone.')}
+        fit = _fit(own, converted)
+        if fit > best_fit:
+            best, best_fit = name, fit
+    return best
+
+
+def _next_step(module: nn.Module, path: str, state: Dict[str, torch.Tensor],
+               meta: dict) -> str:
+    """What to do about a file that does not fit ``module``."""
+    name = type(module).__name__
+    if meta.get('converter'):
+        return (f"{path!r} was written by the {meta['converter']!r} converter (from "
+                f"{meta.get('source')!r}): weights of another model or another arch than this "
+                f'{name}; check the config\'s arch against the file')
+    guess = guess_converter(module, state)
+    if guess:
+        return (f'{path!r} is an official {guess!r} release file: convert it first with '
+                f'`python tools/convert_checkpoint.py {guess} {path} CONVERTED.pth` and load '
+                'CONVERTED.pth (docs/checkpoints.md)')
+    from mmplugins.converters import available_converters
+    return (f'{path!r} does not look like a checkpoint of {name} in any layout the converters '
+            f'know; if it is an official release file of this model, convert it with `python '
+            f'tools/convert_checkpoint.py MODEL SRC DST` (MODEL one of '
+            f'{list(available_converters())}, docs/checkpoints.md)')
+
+
+def _shape_mismatches(module: nn.Module, own: Dict[str, torch.Tensor],
+                      state: Dict[str, torch.Tensor]) -> List[str]:
+    """``'key: file (..), model (..)'`` for tensors of the wrong shape, except those of modules
+    with a loading hook of their own (they may resize, e.g. HorNet's global filters)."""
+    adapting = tuple(f'{name}.' for name, m in module.named_modules()
+                     if not getattr(type(m)._load_from_state_dict, '__module__',
+                                    'torch').startswith('torch.'))
+    if '.' in adapting:  # the root adapts itself: leave every shape to it
+        return []
+    return [f'{k}: file {tuple(state[k].shape)}, model {tuple(v.shape)}'
+            for k, v in own.items()
+            if isinstance(state.get(k), torch.Tensor) and state[k].shape != v.shape
+            and not k.startswith(adapting)]
 
 
 def _preview(keys: List[str], limit: int = 20) -> str:
@@ -66,31 +138,50 @@ def load_backbone_checkpoint(module: nn.Module, path: str, prefix: Optional[str]
     Raises:
         CheckpointMismatchError: nothing matched, a parameter is missing, or a shape differs.
     """
-    state = read_state_dict(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f'init_cfg Pretrained checkpoint {path!r} of {type(module).__name__} does not exist; '
+            'convert the official weights to that path with `python tools/convert_checkpoint.py '
+            'MODEL SRC DST` (the command is in the config comment and configs/<model>/README.md), '
+            'or set init_cfg=None to train from scratch on purpose')
+    state, meta = _read_checkpoint(path)
+    full_state = state
     if prefix is None:
         prefix = 'backbone.' if any(k.startswith('backbone.') for k in state) else ''
     if prefix:
         state = OrderedDict((k[len(prefix):], v) for k, v in state.items()
                             if k.startswith(prefix))
-    hint = (f'If {path!r} is an official release file, convert it first: '
-            'python tools/convert_checkpoint.py MODEL SRC DST')
     own = module.state_dict()
     if not set(own) & set(state):
         raise CheckpointMismatchError(
             f'checkpoint {path!r} (prefix {prefix!r}) matches no key of '
             f'{type(module).__name__}: file keys start {_preview(list(state), 5)}; model keys '
-            f'start {_preview(list(own), 5)}. {hint}')
-    try:
-        result = module.load_state_dict(state, strict=False)
-    except RuntimeError as err:  # size mismatches
-        raise CheckpointMismatchError(
-            f'checkpoint {path!r} does not fit {type(module).__name__}: {err}') from err
+            f'start {_preview(list(own), 5)}. {_next_step(module, path, full_state, meta)}')
+    # Checked before loading, so that a refused file leaves the module as it was.
     allowed = tuple(allowed_missing)
-    missing = [k for k in result.missing_keys if not (allowed and k.startswith(allowed))]
+    missing = [k for k in own if k not in state and not (allowed and k.startswith(allowed))]
+    unexpected = [k for k in state if k not in own]
     if missing:
         raise CheckpointMismatchError(
             f'checkpoint {path!r} leaves {len(missing)} weights of {type(module).__name__} '
-            f'untrained: {_preview(missing)}. {hint}')
+            f'untrained: {_preview(missing)}; unexpected keys: {_preview(unexpected, 5) or "none"}'
+            f'. {_next_step(module, path, full_state, meta)}')
+    wrong = _shape_mismatches(module, own, state)
+    if wrong:
+        raise CheckpointMismatchError(
+            f'checkpoint {path!r} does not fit {type(module).__name__}: size mismatch for '
+            f'{_preview(wrong, 5)}. {_next_step(module, path, full_state, meta)}')
+    try:
+        result = module.load_state_dict(state, strict=False)
+    except RuntimeError as err:  # size mismatches of modules that adapt tensors on load
+        raise CheckpointMismatchError(
+            f'checkpoint {path!r} does not fit {type(module).__name__}: {err}. '
+            f'{_next_step(module, path, full_state, meta)}') from err
+    missing = [k for k in result.missing_keys if not (allowed and k.startswith(allowed))]
+    if missing:  # a module's own loading hook may skip keys
+        raise CheckpointMismatchError(
+            f'checkpoint {path!r} leaves {len(missing)} weights of {type(module).__name__} '
+            f'untrained: {_preview(missing)}. {_next_step(module, path, full_state, meta)}')
     logger = MMLogger.get_current_instance()
     fresh = [k for k in result.missing_keys if k not in missing]
     logger.info(f'{type(module).__name__}: loaded {len(own) - len(result.missing_keys)} '
