@@ -59,11 +59,12 @@ def _level_shapes(hw: Tuple[int, int]) -> List[Tuple[int, int]]:
     return [(2 * h, 2 * w), (h, w), (h // 2, w // 2)]
 
 
-# Both conversions copy into a standard layout: torch 2.13's CPU BatchNorm backward is wrong
-# for batch-1 maps (or their gradients) with the strides of a transposed token view (batch
-# stride C), which a plain transpose + reshape gives (docs/troubleshooting.md).
+# Token sequences and maps share memory: a map is the channels-last view of its tokens and
+# back, so the pyramid's depth-wise convs, norms and resizes run without layout copies. (A
+# transpose + reshape would give batch-1 maps a batch stride of C, a layout whose BatchNorm
+# backward torch 2.13 computes wrongly on CPU: docs/troubleshooting.md.)
 def _to_map(tokens: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    return tokens.transpose(1, 2).reshape(tokens.shape[0], -1, h, w).contiguous()
+    return tokens.unflatten(1, (h, w)).permute(0, 3, 1, 2)
 
 
 def _to_tokens(x: torch.Tensor) -> torch.Tensor:
@@ -642,12 +643,14 @@ class ViTCoMer(DenseBackbone):
             x, c = layer(x, c, self.blocks[i0:i1 + 1], hw, deform)
             vit_maps.append(x)
 
-        c2, c3, c4 = [_to_map(t, *s) for t, s in zip(_split_levels(c, hw), _level_shapes(hw))]
+        # the outputs in the standard layout: adds of maps in mixed layouts are slow
+        c2, c3, c4 = [_to_map(t, *s).contiguous()
+                      for t, s in zip(_split_levels(c, hw), _level_shapes(hw))]
         feats = [self.up(c2) + c1, c2, c3, c4]
         if self.add_vit_feature:
             sources = vit_maps if self.vit_feature_per_interaction else [x] * 4
             for i, scale in enumerate((4, 2, 1, 0.5)):
-                v = _to_map(sources[i], h, w)
+                v = _to_map(sources[i], h, w).contiguous()
                 if scale != 1:
                     v = F.interpolate(v, scale_factor=scale, mode='bilinear',
                                       align_corners=False)
