@@ -84,4 +84,12 @@ class SpikeMatMul(nn.Module):
         return f'norm={self.norm}'
 
     def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        return a @ b
+        device = a.device.type
+        if device not in ('cpu', 'cuda') or not torch.is_autocast_enabled(device):
+            return a @ b
+        # fp32 under autocast: sums of spike-count products over all tokens are exact in fp32
+        # (integers up to 2^24 after scaling) but not in bf16/fp16, and the next neuron rounds
+        # them to counts
+        dtype = torch.promote_types(torch.promote_types(a.dtype, b.dtype), torch.float32)
+        with torch.autocast(device_type=device, enabled=False):
+            return a.to(dtype) @ b.to(dtype)

@@ -44,8 +44,16 @@ class RoundHalfUpSpikeCount(surrogate.MultiLevelSpikeCount):
         return _RoundHalfUpCount.apply(x, max_spike_count)
 
 
+def _fp32_or_wider(dtype: torch.dtype) -> torch.dtype:
+    # Under autocast the layer before a neuron hands over bf16/fp16 (8/11 mantissa bits): the
+    # membrane recursion and the count rounding run in fp32 so no precision is lost there.
+    return torch.promote_types(dtype, torch.float32)
+
+
 class MultiSpikeNode(neuron.BaseNode):
     """Multi-level integer spiking neuron on spikingjelly's :class:`~neuron.BaseNode`.
+
+    Inputs in half precision (autocast) are computed on, stored (membrane) and output in fp32.
 
     Args:
         levels: ``D``, the largest spike count per time step (4 in QSD).
@@ -96,7 +104,8 @@ class MultiSpikeNode(neuron.BaseNode):
     def materialize_states(self, inputs, states, step_mode):
         if not self.stateful:  # no membrane: skip allocating a state tensor per call
             return states
-        return super().materialize_states(inputs, states, step_mode)
+        v, *rest = super().materialize_states(inputs, states, step_mode)
+        return (v.to(_fp32_or_wider(v.dtype)), *rest)
 
     def _fire(self, h: torch.Tensor) -> torch.Tensor:
         if self.analog:  # the ANN counterpart: same range, no rounding
@@ -105,6 +114,7 @@ class MultiSpikeNode(neuron.BaseNode):
 
     def single_step_functional_forward(self, inputs, states, **kwargs):
         x, v = inputs[0], states[0]
+        x = x.to(_fp32_or_wider(x.dtype))
         if not self.stateful:
             return (self._fire(x) / self.norm,), states
         h = self.decay * v + x
@@ -114,6 +124,7 @@ class MultiSpikeNode(neuron.BaseNode):
 
     def multi_step_functional_forward(self, inputs, states, **kwargs):
         x_seq = inputs[0]
+        x_seq = x_seq.to(_fp32_or_wider(x_seq.dtype))
         if not self.stateful:
             # no temporal coupling: all time steps at once
             return (self._fire(x_seq) / self.norm,), states

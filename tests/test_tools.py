@@ -1,4 +1,5 @@
-"""The command-line tools on tiny configs: train, test, resume, distributed, convert."""
+"""The command-line tools on tiny configs: train, test, convert (resume: test_resume.py;
+distributed: test_distributed.py)."""
 import glob
 import json
 import os
@@ -43,7 +44,7 @@ def last_metrics(work_dir: str) -> dict:
 
 
 @pytest.mark.slow
-def test_train_resume_and_test_detector(shapes_root, tmp_path):
+def test_train_and_test_detector(shapes_root, tmp_path):
     cfg = tiny_config(DET, shapes_root, tmp_path, iters=2)
     work = str(tmp_path / 'work')
     run_tool('tools/train.py', cfg, '--work-dir', work, '--cfg-options', *data_options(shapes_root))
@@ -51,18 +52,9 @@ def test_train_resume_and_test_detector(shapes_root, tmp_path):
     metrics = last_metrics(work)
     assert 'coco/bbox_mAP' in metrics and 0.0 <= metrics['coco/bbox_mAP'] <= 1.0
 
-    # resume continues from iteration 2 with the optimizer state and ends at 4
-    run_tool('tools/train.py', cfg, '--work-dir', work, '--resume', '--cfg-options',
-             'train_cfg.max_iters=4', *data_options(shapes_root))
-    ckpt = torch.load(osp.join(work, 'iter_4.pth'), map_location='cpu', weights_only=False)
-    assert ckpt['meta']['iter'] == 4
-    assert ckpt['optimizer']['state'], 'optimizer state was not carried over'
-    log = open(sorted(glob.glob(osp.join(work, '*', '*.log')))[-1]).read()
-    assert 'resumed' in log.lower()
-
     out = tmp_path / 'preds.pkl'
     show = tmp_path / 'show'
-    run_tool('tools/test.py', cfg, osp.join(work, 'iter_4.pth'), '--work-dir', work,
+    run_tool('tools/test.py', cfg, osp.join(work, 'iter_2.pth'), '--work-dir', work,
              '--out', str(out), '--show-dir', str(show), '--cfg-options',
              *data_options(shapes_root))
     preds = pickle.load(open(out, 'rb'))
@@ -81,22 +73,6 @@ def test_train_and_test_segmentor(shapes_root, tmp_path):
     run_tool('tools/test.py', cfg, osp.join(work, 'iter_2.pth'), '--work-dir', work, '--out',
              str(out), '--cfg-options', *data_options(shapes_root, seg=True))
     assert len(glob.glob(str(out / '*.png'))) == 4
-
-
-@pytest.mark.slow
-def test_distributed_two_process_gloo_training(shapes_root, tmp_path):
-    cfg = tiny_config(SEG, shapes_root, tmp_path, iters=2)
-    work = str(tmp_path / 'work')
-    env = dict(os.environ, PYTHON=sys.executable, PORT='29517', OMP_NUM_THREADS='1')
-    proc = subprocess.run(
-        ['bash', 'tools/dist_train.sh', cfg, '2', '--work-dir', work, '--cfg-options',
-         *data_options(shapes_root, seg=True)],
-        cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    log = open(sorted(glob.glob(osp.join(work, '*', '*.log')))[-1]).read()
-    assert 'Distributed training: True' in log and "model_wrapper_cfg" in log
-    assert 'Iter(train) [2/2]' in log
-    assert osp.isfile(osp.join(work, 'iter_2.pth'))
 
 
 def test_train_reports_missing_config_and_checkpoint(tmp_path):

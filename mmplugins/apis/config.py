@@ -14,6 +14,8 @@ import torch
 from mmengine.config import Config, DictAction  # noqa: F401  (re-exported for the tools)
 from mmengine.registry import DATASETS, MODELS, Registry, init_default_scope
 
+from .runtime import add_safety_hooks
+
 AUTO = 'auto'
 
 
@@ -192,8 +194,8 @@ def check_data_paths(cfg: Config, loaders: Sequence[str] = ('train', 'val')) -> 
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
-    """Read a config file, apply ``--cfg-options``, check the component types and derive
-    automatic channels."""
+    """Read a config file, apply ``--cfg-options``, merge the runtime's safety hooks into
+    ``default_hooks``, check the component types and derive automatic channels."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file {path!r} does not exist{_near_files(path)}')
     try:
@@ -205,5 +207,6 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
                                 f'{_near_files(str(missing))}') from err
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    add_safety_hooks(cfg)
     check_types(cfg)
     return resolve_auto_channels(cfg)

@@ -1,4 +1,4 @@
-"""Run-time set-up shared by the tools: CPU-only distributed runs and SyncBN on CPU.
+"""Run-time set-up shared by the tools: safety hooks, CPU-only distributed runs, SyncBN on CPU.
 
 mmengine's PyTorch launcher calls ``torch.cuda.set_device`` and wraps the model with
 ``device_ids=[LOCAL_RANK]``, both of which fail on a machine without CUDA. On such a machine the
@@ -6,6 +6,7 @@ tools start the process group with gloo themselves (mmengine then skips its own 
 wrap the model without device ids, so ``tools/dist_train.sh CONFIG 2`` trains on CPUs exactly as
 it does on GPUs.
 """
+import logging
 import os
 from typing import Any
 
@@ -30,13 +31,38 @@ def _replace_sync_bn(node: Any) -> int:
     return count
 
 
+def add_safety_hooks(cfg: Config) -> Config:
+    """Merge the runtime's ``safety_hooks`` (FiniteLossHook, RNGStateHook) into
+    ``cfg.default_hooks`` (in place) and drop ``safety_hooks``; an entry the config already
+    has wins, so ``default_hooks=dict(finite_loss=None)`` opts out. ``load_config`` calls it."""
+    # consumed here, so that a second call (load_config, then prepare_runtime) changes nothing
+    safety = cfg.pop('safety_hooks', None) or {}
+    if safety:
+        hooks = cfg.get('default_hooks') or {}
+        for name, hook in safety.items():
+            if name in hooks:
+                if hooks[name] is None:  # opted out; mmengine asserts on None for hooks
+                    del hooks[name]      # that are not among its own defaults
+            elif hook is not None:
+                hooks[name] = hook
+        cfg.default_hooks = hooks
+    return cfg
+
+
 def prepare_runtime(cfg: Config, launcher: str) -> Config:
-    """Adapt ``cfg`` to the machine: CPU distributed runs and SyncBN without CUDA (in place)."""
+    """Adapt ``cfg`` to the machine (in place): the safety hooks of the runtime, CPU
+    distributed runs and SyncBN without CUDA."""
+    add_safety_hooks(cfg)
     if torch.cuda.is_available():
         return cfg
     replaced = _replace_sync_bn(cfg.model)
+    world_size = int(os.environ.get('WORLD_SIZE', '1')) if launcher != 'none' else 1
     if replaced:
-        print_log(f'no CUDA: {replaced} SyncBN layers of the config run as BN', logger='current')
+        # torch's SyncBatchNorm refuses CPU tensors ("expected input tensor to be on GPU")
+        where = (f'batch statistics are computed per process, NOT synchronised across the '
+                 f'{world_size} processes' if world_size > 1 else 'one process')
+        print_log(f'no CUDA: {replaced} SyncBN layers of the config run as BN ({where})',
+                  logger='current', level=logging.WARNING if world_size > 1 else logging.INFO)
     if launcher == 'pytorch' and not dist.is_initialized():
         dist.init_process_group('gloo', init_method='env://',
                                 rank=int(os.environ['RANK']),
