@@ -272,3 +272,21 @@ def test_layer_depth_orders_parameters():
     assert model.get_layer_depth('stages.1.blocks.1.attn.qkv.weight') == (4, num)
     assert model.get_layer_depth('stages.0.downsample.reduction.weight') == (3, num)
     assert model.get_layer_depth('norm3.weight') == (num - 1, num)
+
+
+@pytest.mark.parametrize('shifted', [False, True])
+def test_explicit_and_fused_window_attention_agree(monkeypatch, shifted):
+    # small windows take the explicit path on CPU, larger ones the fused kernel: same function
+    from mmplugins.models.backbones import swin
+    torch.manual_seed(0)
+    attn = swin.WindowAttention(dim=16, num_heads=2, window_size=4)
+    x = torch.randn(2 * 4, 16, 16, requires_grad=True)  # 2 images x 4 windows of 4x4 tokens
+    mask = swin.shifted_window_mask(8, 8, 4, 2, x.device) if shifted else None
+    outputs = []
+    for limit in (64, 0):  # explicit, then fused
+        monkeypatch.setattr(swin, 'EXPLICIT_ATTENTION_MAX_TOKENS', limit)
+        out = attn(x, mask)
+        grads = torch.autograd.grad(out.square().sum(), [x, attn.relative_position_bias_table])
+        outputs.append((out, *grads))
+    for a, b in zip(*outputs):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)

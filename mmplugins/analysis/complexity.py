@@ -17,6 +17,8 @@ import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
+from ..models.layers.packed_linear import packing_disabled
+
 
 def count_params(module: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters of ``module`` (all, or only those with ``requires_grad``)."""
@@ -47,7 +49,8 @@ def count_flops(module: nn.Module, *inputs: Any, forward: Optional[Any] = None) 
     was_training = module.training
     module.eval()
     try:
-        with frozen_params(module), sdpa_kernel([SDPBackend.MATH]), \
+        # the math attention and ATen's linear: the counter has formulas for their operators
+        with frozen_params(module), sdpa_kernel([SDPBackend.MATH]), packing_disabled(), \
                 FlopCounterMode(display=False) as counter:
             forward() if forward is not None else module(*inputs)
     finally:

@@ -37,6 +37,7 @@ from ..layers import drop_path_rates
 from ..layers.manhattan_attention import (DepthwiseConvNHWC, ManhattanRelPos,
                                           ManhattanSelfAttention, ManhattanTables)
 from .base import HierarchicalBackbone
+from ..layers.packed_linear import PackedLinear, linear_act
 
 
 class ConvStem(nn.Module):
@@ -66,13 +67,13 @@ class ConvFFN(nn.Module):
 
     def __init__(self, embed_dims: int, hidden_dims: int, act_cfg: dict) -> None:
         super().__init__()
-        self.fc1 = nn.Linear(embed_dims, hidden_dims)
+        self.fc1 = PackedLinear(embed_dims, hidden_dims)
         self.act = build_activation_layer(act_cfg)
         self.dwconv = DepthwiseConvNHWC(hidden_dims, 3)
-        self.fc2 = nn.Linear(hidden_dims, embed_dims)
+        self.fc2 = PackedLinear(hidden_dims, embed_dims)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.act(self.fc1(x))
+        x = linear_act(self.fc1, self.act, x)
         return self.fc2(x + self.dwconv(x))
 
 

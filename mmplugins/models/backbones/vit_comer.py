@@ -40,6 +40,7 @@ from ..layers.mlp import Mlp
 from ..layers.ms_deform_attn import MSDeformAttn, grid_reference_points, level_start_index
 from ..utils.padding import crop_to, pad_to_multiple
 from .base import DenseBackbone
+from ..layers.packed_linear import PackedLinear
 
 BoolOrList = Union[bool, Sequence[bool]]
 
@@ -89,9 +90,9 @@ class ViTAttention(nn.Module):
             raise ValueError(f'ViTAttention: dim {dim} is not divisible by num_heads {num_heads}')
         self.num_heads = num_heads
         self.window_size = window_size
-        self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
+        self.qkv = PackedLinear(dim, dim * 3, bias=qkv_bias)
         self.attn_drop = attn_drop
-        self.proj = nn.Linear(dim, dim)
+        self.proj = PackedLinear(dim, dim)
         self.proj_drop = nn.Dropout(proj_drop)
 
     def _attend(self, qkv: torch.Tensor) -> torch.Tensor:
@@ -245,11 +246,11 @@ class ConvFFN(nn.Module):
     def __init__(self, dim: int, hidden: int, drop: float = 0., multi_scale: bool = False,
                  norm_cfg: Optional[dict] = None) -> None:
         super().__init__()
-        self.fc1 = nn.Linear(dim, hidden)
+        self.fc1 = PackedLinear(dim, hidden)
         self.dwconv = (MultiDWConv(hidden, norm_cfg or dict(type='BN')) if multi_scale
                        else PyramidDWConv(hidden))
         self.act = nn.GELU()
-        self.fc2 = nn.Linear(hidden, dim)
+        self.fc2 = PackedLinear(hidden, dim)
         self.drop = nn.Dropout(drop)
 
     def forward(self, x: torch.Tensor, hw: Tuple[int, int]) -> torch.Tensor:

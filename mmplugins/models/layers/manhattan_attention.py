@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .packed_linear import PackedLinear
+
 
 class DepthwiseConvNHWC(nn.Conv2d):
     """Depthwise ``k x k`` convolution (stride 1, same padding) on an NHWC tensor."""
@@ -153,11 +155,11 @@ class ManhattanSelfAttention(nn.Module):
         self.scale = self.head_dim ** -0.5
         self.decomposed = decomposed
         self.fused = fused
-        self.q_proj = nn.Linear(embed_dims, embed_dims)
-        self.k_proj = nn.Linear(embed_dims, embed_dims)
-        self.v_proj = nn.Linear(embed_dims, embed_dims)
+        self.q_proj = PackedLinear(embed_dims, embed_dims)
+        self.k_proj = PackedLinear(embed_dims, embed_dims)
+        self.v_proj = PackedLinear(embed_dims, embed_dims)
         self.lepe = DepthwiseConvNHWC(embed_dims, 5)
-        self.out_proj = nn.Linear(embed_dims, embed_dims)
+        self.out_proj = PackedLinear(embed_dims, embed_dims)
 
     def forward(self, x: torch.Tensor, tables: ManhattanTables) -> torch.Tensor:
         """``x``: ``(B, H, W, C)``; ``tables``: from :class:`ManhattanRelPos` for this ``H, W``."""

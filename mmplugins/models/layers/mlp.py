@@ -5,6 +5,8 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import build_activation_layer
 
+from .packed_linear import PackedLinear, linear_act
+
 
 class Mlp(nn.Module):
     """``fc1 -> act -> drop -> fc2 -> drop`` on the last dimension.
@@ -23,10 +25,10 @@ class Mlp(nn.Module):
         super().__init__()
         hidden_features = hidden_features or in_features
         out_features = out_features or in_features
-        self.fc1 = nn.Linear(in_features, hidden_features)
+        self.fc1 = PackedLinear(in_features, hidden_features)
         self.act = build_activation_layer(act_cfg or dict(type='GELU'))
-        self.fc2 = nn.Linear(hidden_features, out_features)
+        self.fc2 = PackedLinear(hidden_features, out_features)
         self.drop = nn.Dropout(drop)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.drop(self.fc2(self.drop(self.act(self.fc1(x)))))
+        return self.drop(self.fc2(self.drop(linear_act(self.fc1, self.act, x))))
