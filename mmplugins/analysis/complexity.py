@@ -17,8 +17,6 @@ import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
-from ..models.layers.packed_linear import packing_disabled
-
 
 def count_params(module: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters of ``module`` (all, or only those with ``requires_grad``)."""
@@ -49,8 +47,7 @@ def count_flops(module: nn.Module, *inputs: Any, forward: Optional[Any] = None) 
     was_training = module.training
     module.eval()
     try:
-        # the math attention and ATen's linear: the counter has formulas for their operators
-        with frozen_params(module), sdpa_kernel([SDPBackend.MATH]), packing_disabled(), \
+        with frozen_params(module), sdpa_kernel([SDPBackend.MATH]), \
                 FlopCounterMode(display=False) as counter:
             forward() if forward is not None else module(*inputs)
     finally:
