@@ -39,8 +39,14 @@ class BNAndPad(nn.BatchNorm2d):
         else:
             pad = -self.running_mean * scale
         pad = pad.view(1, -1, 1, 1)
-        # shift so that the border is zero-padded, then shift back: border == pad value
-        return F.pad(out - pad, [p, p, p, p]) + pad
+        # pad, then write the border (F.pad's backward does not need its output, so the
+        # in-place writes are safe; the border carries no gradient, as pad is detached)
+        out = F.pad(out, [p, p, p, p])
+        out[:, :, :p, :] = pad
+        out[:, :, -p:, :] = pad
+        out[:, :, p:-p, :p] = pad
+        out[:, :, p:-p, -p:] = pad
+        return out
 
 
 class QRepConv(nn.Module):
