@@ -141,10 +141,18 @@ def test_upernet_pair_trains_one_step_on_the_same_shapes_batch(tmp_path):
     theirs_cfg['decode_head']['in_channels'] = ours_cfg['decode_head']['in_channels'] = \
         [16, 32, 64, 128]
     theirs_cfg['auxiliary_head']['in_channels'] = ours_cfg['auxiliary_head']['in_channels'] = 64
+    ours_cfg['backbone']['drop_path_rate'] = theirs_cfg['backbone']['drop_path_rate'] = 0.0
     data = mp.shapes_batch(cfg, (64, 64), batch_size=2, root=str(tmp_path / 'shapes'))
     assert data['inputs'][0].shape[-2:] == (64, 64)
-    for model_cfg in (ours_cfg, theirs_cfg):
-        model = mp.build_model(model_cfg, 'mmseg').train()
+    models = [mp.build_model(c, 'mmseg').train() for c in (ours_cfg, theirs_cfg)]
+    mp.share_weights('upernet-swin', *models)
+    losses = []
+    for model in models:
         mp.train_step(model, data)
         grads = [p.grad for p in model.backbone.parameters() if p.requires_grad]
         assert all(g is not None and torch.isfinite(g).all() for g in grads)
+        torch.manual_seed(0)
+        batch = model.data_preprocessor(dict(data), True)
+        losses.append(model.parse_losses(model(**batch, mode='loss'))[0].item())
+    # shared weights: the two sides compute the same losses on the same batch
+    assert losses[0] == pytest.approx(losses[1], rel=1e-5)

@@ -186,6 +186,7 @@ def report_models(args) -> List[dict]:
         data = mp.shapes_batch(cfg, tuple(args.shape), args.batch_size)
         ours = mp.build_model(ours_cfg, scope).train()
         theirs = mp.build_model(theirs_cfg, scope).train()
+        mp.share_weights(name, ours, theirs)
         stats = time_interleaved({'ours': lambda: mp.train_step(ours, data),
                                   'theirs': lambda: mp.train_step(theirs, data)},
                                  args.runs, args.warmup)

@@ -195,6 +195,28 @@ def shapes_batch(cfg: Any, shape: Tuple[int, int], batch_size: int = 2,
     return pseudo_collate([dataset[i] for i in range(batch_size)])
 
 
+def share_weights(name: str, ours: nn.Module, theirs: nn.Module) -> None:
+    """Give ``ours`` the other side's weights where the two have the same parts, so both see
+    the same proposals and samples: the whole model for the Swin pairs (backbone through the
+    ``swin`` converter), the ResNet-50 backbone for kMaX against Mask2Former. (A detector's
+    step time depends on its weights: a randomly initialised RPN of one side can send far
+    more positive RoIs to the mask head than the other.)"""
+    from mmplugins.converters import convert
+    theirs_state = theirs.state_dict()
+    if MODEL_PAIRS[name]['theirs'] == 'library_swin':
+        backbone = {k[len('backbone.'):]: v for k, v in theirs_state.items()
+                    if k.startswith('backbone.')}
+        state = {f'backbone.{k}': v for k, v in convert('swin', backbone).state_dict.items()}
+        state.update({k: v for k, v in theirs_state.items() if not k.startswith('backbone.')})
+        missing, unexpected = ours.load_state_dict(state, strict=False)
+        # output norms of ours are the library's norm{i}: same keys, loaded above
+        if missing or unexpected:
+            raise RuntimeError(f'{name}: weights do not carry over: missing {missing}, '
+                               f'unexpected {unexpected}')
+    else:
+        ours.backbone.load_state_dict(theirs.backbone.state_dict(), strict=True)
+
+
 def train_step(model: nn.Module, data: dict, seed: int = 0) -> None:
     """Forward with losses and backward on ``data``; seeded so that both sides of a pair
     draw the same samples (RPN/RoI sampling, point sampling)."""
