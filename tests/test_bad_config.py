@@ -99,9 +99,12 @@ def test_missing_base_file_names_the_file(tmp_path):
 
 
 @pytest.mark.parametrize('config, key', [(DET, 'train_dataloader'), (SEG, 'val_dataloader')])
-def test_no_data_at_the_path_says_where_data_goes(config, key, tmp_path):
+def test_no_data_at_the_path_says_where_data_goes(config, key, shapes_root, tmp_path):
+    from mmplugins.apis import set_data_root
     nowhere = str(tmp_path / 'no_such_data')
-    cfg = load_config(config, {f'{key}.dataset.data_root': nowhere})
+    cfg = load_config(config)
+    set_data_root(cfg, shapes_root)  # every other loader finds its data (as on a clean checkout)
+    cfg[key].dataset.data_root = nowhere
     with pytest.raises(FileNotFoundError) as info:
         check_data_paths(cfg)
     message = str(info.value)
