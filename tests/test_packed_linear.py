@@ -69,3 +69,23 @@ def test_flops_are_counted_and_the_switch_restores_the_fast_path():
         with torch.no_grad():
             assert mlp.fc1(x).grad_fn is None
     assert linear_act(nn.Linear(16, 8), nn.ReLU(), x).shape == (10, 8)
+
+
+@needs_onednn
+def test_copies_and_pickles_leave_the_packed_cache_out():
+    import copy
+    import io
+    packed, _ = _pair()
+    x = torch.randn(3, 24)
+    with torch.no_grad():
+        y = packed(x)
+    assert '_packed' in packed.__dict__
+    clone = copy.deepcopy(packed)  # e.g. an EMA copy made after a validation pass
+    buffer = io.BytesIO()
+    torch.save(packed, buffer)
+    buffer.seek(0)
+    loaded = torch.load(buffer, weights_only=False)
+    for other in (clone, loaded):
+        assert '_packed' not in other.__dict__
+        with torch.no_grad():
+            torch.testing.assert_close(other(x), y)

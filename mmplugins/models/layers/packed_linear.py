@@ -59,7 +59,18 @@ def _fast_path_ok(layer: nn.Linear, x: torch.Tensor) -> bool:
 
 
 class PackedLinear(nn.Linear):
-    """Drop-in ``nn.Linear`` (same parameters and keys) with the oneDNN inference path."""
+    """Drop-in ``nn.Linear`` (same parameters and keys) with the oneDNN inference path.
+
+    The packed copy of the weight (one more copy of the layer's weight in memory after the
+    first inference call) is a cache: it is left out of copies and pickles, as oneDNN's
+    opaque tensors cannot be serialised.
+    """
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state = dict(state)
+        state.pop('_packed', None)
+        return state
 
     def _packed_weight(self, rows: int) -> torch.Tensor:
         key = (self.weight.data_ptr(), self.weight._version)
