@@ -158,7 +158,7 @@ class KMaXFusionHead(BasePanopticFusionHead):
         score = class probability x mean mask probability inside the mask."""
         cfg = self._cfg()
         thr = cfg.get('pixel_confidence_threshold', 0.4)
-        num_queries, num_classes = class_logits.shape[0], class_logits.shape[1] - 1
+        num_classes = class_logits.shape[1] - 1
         scores = class_logits.softmax(-1)[:, :-1].flatten()
         k = min(cfg.get('max_per_image', 100), scores.numel())
         scores, index = scores.topk(k)
