@@ -63,16 +63,27 @@ def load_tiny(config_path: str, shapes_root: str, work_dir: str, cfg_options: di
     return cfg
 
 
-def train_tiny(base: str, shapes_root: str, tmp_path: Path, iters: int = 2, extra: str = '',
-               cfg_options: dict = None):
-    """Train ``base`` for ``iters`` iterations on the tiny shapes data; returns the Runner.
+def tiny_runner(base: str, shapes_root: str, tmp_path: Path, iters: int = 2, extra: str = '',
+                cfg_options: dict = None, validate: bool = True):
+    """A Runner that trains ``base`` for ``iters`` iterations on the tiny shapes data.
 
     ``extra`` is config text appended to the tiny config (e.g. a tiny backbone arch);
-    ``cfg_options`` are merged last, as ``--cfg-options`` would be.
+    ``cfg_options`` are merged last, as ``--cfg-options`` would be; ``validate=False`` drops
+    the validation loop (the test loop stays).
     """
     from mmengine.runner import Runner
     config = tiny_config(base, shapes_root, tmp_path, iters=iters, extra=extra)
     cfg = load_tiny(config, shapes_root, str(tmp_path / 'work'), cfg_options)
-    runner = Runner.from_cfg(cfg)
+    if not validate:
+        for key in ('val_cfg', 'val_dataloader', 'val_evaluator'):
+            cfg.pop(key, None)
+    return Runner.from_cfg(cfg)
+
+
+def train_tiny(base: str, shapes_root: str, tmp_path: Path, iters: int = 2, extra: str = '',
+               cfg_options: dict = None):
+    """Train ``base`` for ``iters`` iterations on the tiny shapes data (with validation);
+    returns the Runner (arguments as :func:`tiny_runner`)."""
+    runner = tiny_runner(base, shapes_root, tmp_path, iters, extra, cfg_options)
     runner.train()
     return runner

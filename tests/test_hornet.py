@@ -538,37 +538,14 @@ def test_drop_path_rates_grow_linearly():
     'configs/hornet/mask-rcnn_hornet-small-7x7_fpn_ms-crop-1x_shapes-coco.py',
     'configs/hornet/upernet_hornet-tiny-gf_160k_shapes-ade20k.py',
 ])
-def test_two_training_iterations_on_shapes(config, tmp_path):
+def test_two_training_iterations_on_shapes(config, shapes_root, tmp_path):
     pytest.importorskip('mmdet')
     pytest.importorskip('mmseg')
-    from mmengine.runner import Runner
-
-    from mmplugins.apis import load_config
-    from mmplugins.datasets import generate_shapes_dataset
-
-    data = tmp_path / 'shapes'
-    generate_shapes_dataset(data, num_train=4, num_val=2, size=64, seed=0,
-                            tasks=('instance',) if 'coco' in config else ('semantic',))
+    from conftest import tiny_runner
     options = {'model.backbone.arch': dict(TINY, _delete_=True),
                'model.backbone.drop_path_rate': 0.1, 'model.backbone.gf_sizes': None}
-    cfg = load_config(str(REPO / config), options)
-    sub = 'coco/' if 'coco' in config else 'ade/ADEChallengeData2016'
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].dataset.data_root = str(data / sub)
-        cfg[loader].batch_size = 2
-        cfg[loader].num_workers = 0
-        cfg[loader].pop('persistent_workers', None)
-    if 'coco' in config:
-        cfg.val_evaluator.ann_file = str(data / 'coco/annotations/instances_val2017.json')
-        cfg.test_evaluator = cfg.val_evaluator
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=100)
-    cfg.param_scheduler = []
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
-    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
-    cfg.pop('val_cfg', None), cfg.pop('val_dataloader', None), cfg.pop('val_evaluator', None)
-    cfg.work_dir = str(tmp_path / 'work')
-    cfg.launcher = 'none'
-    runner = Runner.from_cfg(cfg)
+    runner = tiny_runner(config, shapes_root, tmp_path, iters=2, cfg_options=options,
+                         validate=False)
     backbone = runner.model.backbone
     assert type(backbone).__name__ == 'HorNet'
     assert backbone.out_channels == [8, 16, 32, 64]

@@ -242,37 +242,12 @@ def test_energy_report_on_qsd_and_on_an_ann_backbone():
     'configs/qsd_transformer/mask-rcnn_qsd-15m_fpn_15e_shapes-coco.py',
     'configs/qsd_transformer/fpn_qsd-15m_160k_shapes-ade20k.py',
 ])
-def test_two_training_iterations_and_a_test_pass_on_shapes(config, tmp_path):
-    from pathlib import Path
-
-    from mmengine.runner import Runner
-
-    from mmplugins.apis import load_config
-    from mmplugins.datasets import generate_shapes_dataset
-
-    repo = Path(__file__).resolve().parents[1]
+def test_two_training_iterations_and_a_test_pass_on_shapes(config, shapes_root, tmp_path):
+    from conftest import tiny_runner
     coco = 'coco' in config
-    data = tmp_path / 'shapes'
-    generate_shapes_dataset(data, num_train=2, num_val=1, size=64, seed=0,
-                            tasks=('instance',) if coco else ('semantic',))
-    cfg = load_config(str(repo / config), {'model.backbone.arch': dict(TINY, _delete_=True)})
-    assert cfg.model.neck.in_channels == ([16, 32, 32, 48] if coco else [8, 16, 32, 48])
-    sub = 'coco/' if coco else 'ade/ADEChallengeData2016'
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].dataset.data_root = str(data / sub)
-        cfg[loader].batch_size = 2 if loader == 'train_dataloader' else 1
-        cfg[loader].num_workers = 0
-        cfg[loader].pop('persistent_workers', None)
-    if coco:
-        cfg.test_evaluator.ann_file = str(data / 'coco/annotations/instances_val2017.json')
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=100)
-    cfg.param_scheduler = []
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
-    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
-    cfg.pop('val_cfg', None), cfg.pop('val_dataloader', None), cfg.pop('val_evaluator', None)
-    cfg.work_dir = str(tmp_path / 'work')
-    cfg.launcher = 'none'
-    runner = Runner.from_cfg(cfg)
+    runner = tiny_runner(config, shapes_root, tmp_path, iters=2, validate=False,
+                         cfg_options={'model.backbone.arch': dict(TINY, _delete_=True)})
+    assert runner.cfg.model.neck.in_channels == ([16, 32, 32, 48] if coco else [8, 16, 32, 48])
     hooks = {type(h).__name__ for h in runner.hooks}
     assert {'SpikingResetHook', 'FiringRateHook'} <= hooks
     backbone = runner.model.backbone

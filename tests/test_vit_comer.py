@@ -361,37 +361,20 @@ def test_frozen_stages():
 
 
 # ---------------------------------------------------------------- few-iteration trainings
-def _train_shapes(config: str, tmp_path) -> None:
+def _train_shapes(config: str, shapes_root: str, tmp_path) -> None:
     pytest.importorskip('mmdet')
     pytest.importorskip('mmseg')
-    from mmengine.runner import Runner
-
-    from mmplugins.apis import load_config
-    from mmplugins.datasets import generate_shapes_dataset
-    coco = 'coco' in config
-    data = tmp_path / 'shapes'
-    generate_shapes_dataset(data, num_train=2, num_val=1, size=64, seed=0,
-                            tasks=('instance',) if coco else ('semantic',))
-    cfg = load_config(str(CFG_DIR / config), {
-        'model.backbone.arch': dict(TINY, _delete_=True), 'model.backbone.conv_inplane': 8,
-        'model.backbone.drop_path_rate': 0.1,
-        'model.backbone.window_attn': [True, True, False, True], 'model.backbone.window_size': 3})
+    from conftest import tiny_runner
+    runner = tiny_runner(f'configs/vit_comer/{config}', shapes_root, tmp_path, iters=1,
+                         validate=False, cfg_options={
+                             'model.backbone.arch': dict(TINY, _delete_=True),
+                             'model.backbone.conv_inplane': 8,
+                             'model.backbone.drop_path_rate': 0.1,
+                             'model.backbone.window_attn': [True, True, False, True],
+                             'model.backbone.window_size': 3})
+    cfg = runner.cfg
     assert cfg.model.backbone.init_cfg is None and cfg.model.backbone.flavour == (
-        'det' if coco else 'seg')
-    sub = 'coco/' if coco else 'ade/ADEChallengeData2016'
-    cfg.train_dataloader.dataset.data_root = str(data / sub)
-    cfg.train_dataloader.batch_size = 2
-    cfg.train_dataloader.num_workers = 0
-    cfg.train_dataloader.pop('persistent_workers', None)
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=1, val_interval=100)
-    cfg.param_scheduler = []
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
-    for key in ('val_cfg', 'val_dataloader', 'val_evaluator', 'test_cfg', 'test_dataloader',
-                'test_evaluator'):
-        cfg.pop(key, None)
-    cfg.work_dir = str(tmp_path / 'work')
-    cfg.launcher = 'none'
-    runner = Runner.from_cfg(cfg)
+        'det' if 'coco' in config else 'seg')
     assert type(runner.model.backbone).__name__ == 'ViTCoMer'
     before = runner.model.backbone.blocks[0].attn.qkv.weight.detach().clone()
     runner.train()
@@ -400,10 +383,10 @@ def _train_shapes(config: str, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_train_mask_rcnn_shapes(tmp_path):
-    _train_shapes('mask-rcnn_vit-comer-t_fpn_ms-crop-1x_shapes-coco.py', tmp_path)
+def test_train_mask_rcnn_shapes(shapes_root, tmp_path):
+    _train_shapes('mask-rcnn_vit-comer-t_fpn_ms-crop-1x_shapes-coco.py', shapes_root, tmp_path)
 
 
 @pytest.mark.slow
-def test_train_upernet_shapes(tmp_path):
-    _train_shapes('upernet_vit-comer-t_160k_shapes-ade20k.py', tmp_path)
+def test_train_upernet_shapes(shapes_root, tmp_path):
+    _train_shapes('upernet_vit-comer-t_160k_shapes-ade20k.py', shapes_root, tmp_path)
