@@ -155,27 +155,22 @@ def model_pair_config(name: str, shape: Tuple[int, int]):
     return cfg, model_cfg, theirs
 
 
-def _sync_bn_to_bn(cfg: Any) -> Any:
-    """SyncBN -> BN anywhere in a model config (one CPU process)."""
-    if isinstance(cfg, dict):
-        return {k: ('BN' if k == 'type' and v == 'SyncBN' else _sync_bn_to_bn(v))
-                for k, v in cfg.items()}
-    if isinstance(cfg, (list, tuple)):
-        return type(cfg)(_sync_bn_to_bn(v) for v in cfg)
-    return cfg
-
-
 def build_model(model_cfg: dict, scope: str) -> nn.Module:
-    """A detector/segmentor from a model dict, built under ``scope``'s registry."""
+    """A detector/segmentor from a model dict (SyncBN as BN: one CPU process), built under
+    ``scope``'s registry."""
+    from mmengine.config import ConfigDict
     from mmengine.registry import DefaultScope, init_default_scope
+
+    from mmplugins.apis.runtime import replace_sync_bn
+    model_cfg = copy.deepcopy(model_cfg)
+    replace_sync_bn(model_cfg)
     init_default_scope(scope)
     if scope == 'mmdet':
         from mmdet.registry import MODELS
     else:
         from mmseg.registry import MODELS
     with DefaultScope.overwrite_default_scope(scope):
-        from mmengine.config import ConfigDict
-        return MODELS.build(ConfigDict(_sync_bn_to_bn(model_cfg)))
+        return MODELS.build(ConfigDict(model_cfg))
 
 
 def shapes_batch(cfg: Any, shape: Tuple[int, int], batch_size: int = 2,

@@ -16,7 +16,9 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 
 
-def _replace_sync_bn(node: Any) -> int:
+def replace_sync_bn(node: Any) -> int:
+    """Turn plain SyncBN norm configs anywhere in ``node`` into BN (in place); returns how
+    many were replaced."""
     count = 0
     if isinstance(node, dict):
         if node.get('type') in ('SyncBN', 'MMSyncBN') and set(node) <= {'type', 'requires_grad',
@@ -24,10 +26,10 @@ def _replace_sync_bn(node: Any) -> int:
             node['type'] = 'BN'
             count += 1
         for value in node.values():
-            count += _replace_sync_bn(value)
+            count += replace_sync_bn(value)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            count += _replace_sync_bn(value)
+            count += replace_sync_bn(value)
     return count
 
 
@@ -55,7 +57,7 @@ def prepare_runtime(cfg: Config, launcher: str) -> Config:
     add_safety_hooks(cfg)
     if torch.cuda.is_available():
         return cfg
-    replaced = _replace_sync_bn(cfg.model)
+    replaced = replace_sync_bn(cfg.model)
     world_size = int(os.environ.get('WORLD_SIZE', '1')) if launcher != 'none' else 1
     if replaced:
         # torch's SyncBatchNorm refuses CPU tensors ("expected input tensor to be on GPU")
