@@ -9,13 +9,4 @@ val_dataloader = {{_base_.shapes_val_dataloader}}
 test_dataloader = val_dataloader
 val_evaluator = {{_base_.shapes_val_evaluator}}
 test_evaluator = val_evaluator
-model = dict(
-    data_preprocessor=dict(batch_augments=[
-        dict(type='BatchFixedSizePad', size={{_base_.shapes_image_scale}}, img_pad_value=0,
-             pad_mask=True, mask_pad_value=0, pad_seg=True, seg_pad_value=255)
-    ]),
-    backbone=dict(init_cfg=None),  # no ImageNet weights for the synthetic data
-    panoptic_head=dict(num_things_classes={{_base_.shapes_num_things_classes}},
-                       num_stuff_classes={{_base_.shapes_num_stuff_classes}}),
-    panoptic_fusion_head=dict(num_things_classes={{_base_.shapes_num_things_classes}},
-                              num_stuff_classes={{_base_.shapes_num_stuff_classes}}))
+model = {{_base_.shapes_panoptic_model}}

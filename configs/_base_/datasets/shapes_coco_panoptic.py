@@ -40,3 +40,15 @@ shapes_val_evaluator = dict(
     ann_file=shapes_data_root + 'annotations/panoptic_val2017.json',
     seg_prefix=shapes_data_root + 'annotations/panoptic_val2017/')
 shapes_test_evaluator = shapes_val_evaluator
+# Model changes a mask-transformer panoptic config (kMaX-DeepLab, MaskFormer family) needs on
+# this data: batches padded to the image scale, the shapes classes, no ImageNet weights.
+shapes_panoptic_model = dict(
+    data_preprocessor=dict(batch_augments=[
+        dict(type='BatchFixedSizePad', size=shapes_image_scale, img_pad_value=0,
+             pad_mask=True, mask_pad_value=0, pad_seg=True, seg_pad_value=255)
+    ]),
+    backbone=dict(init_cfg=None),
+    panoptic_head=dict(num_things_classes=shapes_num_things_classes,
+                       num_stuff_classes=shapes_num_stuff_classes),
+    panoptic_fusion_head=dict(num_things_classes=shapes_num_things_classes,
+                              num_stuff_classes=shapes_num_stuff_classes))
