@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 # Tiny models are overhead-bound: one thread per process avoids oversubscribing the cores when
 # tests start subprocesses (tools, torchrun) or data-loader workers.
 os.environ.setdefault('OMP_NUM_THREADS', '1')

@@ -11,6 +11,8 @@ import pytest
 import torch
 import torch.distributed as dist
 
+from mmplugins.checkpoint_io import load_checkpoint_file
+
 from conftest import REPO, tiny_config
 
 SEG = 'configs/demo/upernet_swin-demo_shapes-ade20k.py'
@@ -54,8 +56,8 @@ def test_two_gloo_processes_match_one_process_on_the_same_total_batch(shapes_roo
     assert 'Distributed training: True' in log and 'model_wrapper_cfg' in log
     assert 'Iter(train) [3/3]' in log
 
-    a = torch.load(osp.join(single, 'iter_3.pth'), map_location='cpu', weights_only=False)
-    b = torch.load(osp.join(dual, 'iter_3.pth'), map_location='cpu', weights_only=False)
+    a = load_checkpoint_file(osp.join(single, 'iter_3.pth'))
+    b = load_checkpoint_file(osp.join(dual, 'iter_3.pth'))
     assert a['state_dict'].keys() == b['state_dict'].keys()
     # The InfiniteSampler gives rank r the samples r, r+2, ... of the one-process order, so both
     # runs see the same pairs. DDP averages two per-image gradients with a gloo all-reduce where

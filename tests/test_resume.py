@@ -14,6 +14,8 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 
+from mmplugins.checkpoint_io import load_checkpoint_file
+
 from conftest import REPO, tiny_config
 from test_numerics import toy_runner
 
@@ -61,7 +63,7 @@ def test_resume_continues_random_streams(tmp_path, hooks, same, by_epoch):
 
 def test_checkpoint_saved_with_rng_states(tmp_path):
     _train(tmp_path, 2, RNG_HOOK)
-    ckpt = torch.load(tmp_path / 'iter_2.pth', map_location='cpu', weights_only=False)
+    ckpt = load_checkpoint_file(tmp_path / 'iter_2.pth')
     assert set(ckpt['rng_state']) >= {'python', 'numpy', 'torch'}
 
 
@@ -100,7 +102,7 @@ def test_failed_save_keeps_previous_checkpoint_and_leaves_no_partial_file(tmp_pa
     # no iter_4.pth and no temporary file remain, and the pointer still names iter_2
     assert files == ['iter_2.pth', 'last_checkpoint'], files
     assert (tmp_path / 'last_checkpoint').read_text() == str(tmp_path / 'iter_2.pth')
-    ckpt = torch.load(tmp_path / 'iter_2.pth', map_location='cpu', weights_only=False)
+    ckpt = load_checkpoint_file(tmp_path / 'iter_2.pth')
     assert ckpt['meta']['iter'] == 2
     assert oct(os.stat(tmp_path / 'iter_2.pth').st_mode & 0o777) != '0o600'
 
@@ -178,8 +180,8 @@ val_dataloader = val_cfg = val_evaluator = None  # training only
     assert 'resumed epoch: 0, iter: 2' in out and 'Advance dataloader 2 steps' in out
     assert 'RNGStateHook: random states of the checkpoint' in out
 
-    a = torch.load(tmp_path / 'full' / 'iter_4.pth', map_location='cpu', weights_only=False)
-    b = torch.load(work / 'iter_4.pth', map_location='cpu', weights_only=False)
+    a = load_checkpoint_file(tmp_path / 'full' / 'iter_4.pth')
+    b = load_checkpoint_file(work / 'iter_4.pth')
     assert b['meta']['iter'] == 4 and b['param_schedulers'] == a['param_schedulers']
     for key, value in a['state_dict'].items():
         assert torch.equal(value, b['state_dict'][key]), key

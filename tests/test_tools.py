@@ -11,6 +11,8 @@ import sys
 import pytest
 import torch
 
+from mmplugins.checkpoint_io import load_checkpoint_file
+
 from conftest import REPO, tiny_config
 
 DET = 'configs/demo/mask-rcnn_swin-demo_fpn_shapes-coco.py'
@@ -96,7 +98,7 @@ def test_convert_checkpoint_tool_writes_whole_file(tmp_path):
     dst = tmp_path / 'out' / 'converted.pth'
     proc = run_tool('tools/convert_checkpoint.py', 'swin', str(src), str(dst))
     assert 'dropped' in proc.stdout
-    saved = torch.load(dst, map_location='cpu', weights_only=False)
+    saved = load_checkpoint_file(dst)
     result = model.load_state_dict(saved['state_dict'], strict=False)
     assert all(k.startswith(('norm0', 'norm1', 'norm2')) for k in result.missing_keys)
     assert os.listdir(dst.parent) == ['converted.pth']  # no temporary file left behind

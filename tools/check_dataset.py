@@ -11,13 +11,11 @@ the class ids of label maps. Prints the counts and the first ``--limit`` problem
 kind; the exit code is 1 when any error was found.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import List, Optional
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 import mmplugins  # noqa: E402,F401
 from mmengine.config import Config, DictAction  # noqa: E402

@@ -15,7 +15,6 @@ import time
 from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 import torch  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402

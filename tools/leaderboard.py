@@ -24,7 +24,6 @@ import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 from mmplugins.analysis.leaderboard import build_leaderboard  # noqa: E402
 

@@ -12,7 +12,6 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 import mmplugins  # noqa: E402,F401
 from mmengine.config import ConfigDict, DictAction  # noqa: E402
@@ -21,6 +20,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
 from mmplugins.apis.config import check_data_paths  # noqa: E402
+from mmplugins.checkpoint_io import TRUST_FLAG, trusted_checkpoints  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,6 +34,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(needs tta_model and tta_pipeline in the config)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys')
+    parser.add_argument(TRUST_FLAG, action='store_true',
+                        help='let this run unpickle any type from its checkpoints '
+                        '(CHECKPOINT, Pretrained init_cfg): only for files you trust; '
+                        'loads are weights-only without it (docs/checkpoints.md)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -94,11 +98,13 @@ def main(argv=None) -> None:
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    try:
-        runner.test()
-    finally:
-        release_runtime()
+    # the opt-in covers this run's loads only (model building may load a teacher's weights)
+    with trusted_checkpoints(args.trust_checkpoint):
+        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        try:
+            runner.test()
+        finally:
+            release_runtime()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,6 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-os.environ.setdefault('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
 
 import mmplugins  # noqa: E402,F401  (registers the models, applies stack fixes)
 from mmengine.config import DictAction  # noqa: E402
@@ -20,6 +19,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
 from mmplugins.apis.config import check_data_paths  # noqa: E402
+from mmplugins.checkpoint_io import TRUST_FLAG, trusted_checkpoints  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,6 +34,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='resume from CKPT, or from the latest checkpoint of the work dir')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, e.g. train_cfg.max_iters=100')
+    parser.add_argument(TRUST_FLAG, action='store_true',
+                        help='let this run unpickle any type from its checkpoints '
+                        '(load_from, --resume, Pretrained init_cfg): only for files you trust; '
+                        'loads are weights-only without it (docs/checkpoints.md)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -66,12 +70,18 @@ def main(argv=None) -> None:
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             raise FileNotFoundError(f'--resume: checkpoint {args.resume!r} does not exist')
+        if args.resume.endswith('.safetensors'):
+            raise ValueError(f'--resume {args.resume!r}: a .safetensors file holds weights only, '
+                             'not the optimizer and loop state a resume needs; start from its '
+                             f'weights with --cfg-options load_from={args.resume}')
         cfg.resume, cfg.load_from = True, args.resume
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    try:
-        runner.train()
-    finally:
-        release_runtime()
+    # the opt-in covers this run's loads only (model building may load a teacher's weights)
+    with trusted_checkpoints(args.trust_checkpoint):
+        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        try:
+            runner.train()
+        finally:
+            release_runtime()
 
 
 if __name__ == '__main__':

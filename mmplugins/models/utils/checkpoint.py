@@ -5,6 +5,7 @@ file of the wrong layout trains from scratch without anyone noticing. Here a loa
 backbone weights missing or of the wrong shape raises :class:`CheckpointMismatchError` before
 anything is copied, with the keys and the next step: for an official release file, the
 converter whose output fits (:func:`guess_converter` tries each registered converter).
+Files are read weights-only (:mod:`mmplugins.checkpoint_io`), ``.safetensors`` included.
 """
 import os
 from collections import OrderedDict
@@ -14,6 +15,9 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 
+from ...checkpoint_io import (RELEASE_FILE_GLOBALS, UnsafeCheckpointError,
+                              load_checkpoint_file)
+
 #: containers that release files wrap their weights in
 _STATE_DICT_KEYS = ('state_dict', 'model', 'model_state', 'module')
 
@@ -22,23 +26,32 @@ class CheckpointMismatchError(RuntimeError):
     """A checkpoint does not fit the model it is loaded into."""
 
 
-def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
-    """Read a checkpoint file and return its flat tensor state dict.
+def read_state_dict(path: str, trust: bool = False) -> Dict[str, torch.Tensor]:
+    """Read a checkpoint file (``.pth`` or ``.safetensors``) and return its flat tensor state
+    dict.
 
     Unwraps ``state_dict``/``model`` containers and strips a DistributedDataParallel
-    ``module.`` prefix. Raises ``FileNotFoundError`` or :class:`CheckpointMismatchError` with the
-    file name when the file is missing, truncated or holds no tensors.
+    ``module.`` prefix. The file is read weights-only, with the ``args`` Namespace of release
+    files allowed; ``trust=True`` (or :func:`mmplugins.checkpoint_io.trusted_checkpoints`)
+    unpickles anything, for a file the user trusts.
+
+    Raises:
+        FileNotFoundError: the file is missing.
+        UnsafeCheckpointError: the file needs a type weights-only loading does not allow.
+        CheckpointMismatchError: the file is truncated or holds no tensors.
     """
-    return _read_checkpoint(path)[0]
+    return _read_checkpoint(path, trust)[0]
 
 
-def _read_checkpoint(path: str) -> Tuple[Dict[str, torch.Tensor], dict]:
+def _read_checkpoint(path: str, trust: bool = False) -> Tuple[Dict[str, torch.Tensor], dict]:
     """``(state dict, meta)`` of a checkpoint file (see :func:`read_state_dict`)."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f'checkpoint file {path!r} does not exist')
     try:
-        obj = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as err:  # torch raises several types for damaged files
+        obj = load_checkpoint_file(path, 'cpu', trust, extra_safe_globals=RELEASE_FILE_GLOBALS)
+    except UnsafeCheckpointError:
+        raise
+    except Exception as err:  # torch and safetensors raise several types for damaged files
         raise CheckpointMismatchError(
             f'cannot read checkpoint {path!r} ({type(err).__name__}: {err}); the file is '
             'truncated or not a PyTorch checkpoint') from err
