@@ -6,6 +6,9 @@ VENV ?= .venv
 DEVICE ?= cpu
 PY := $(VENV)/bin/python
 SHAPES ?= data/shapes
+# two workers (one per core; each test process runs one thread), a test file per worker so a
+# module's fixtures are built once
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 LEADERBOARD ?= leaderboard
 BENCH_ARGS ?= --runs 3 --warmup 1
@@ -22,7 +25,7 @@ demo: data
 	@$(PY) tools/demo.py --data $(SHAPES)
 
 test: setup
-	@$(PY) -m pytest tests $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests $(PYTEST_ARGS)
 
 # benchmark JSONs of every registered backbone (224x224, default arch) into leaderboard/bench
 bench: setup

@@ -13,6 +13,21 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope='session', autouse=True)
+def read_metafiles_once():
+    """mmengine re-reads every metafile of mmdet or mmseg (about 50 YAML files, 1 s) for each
+    ``mmdet::``/``mmseg::`` base it resolves, i.e. several seconds per config. The files do not
+    change during a test session, so each is parsed once; what mmengine resolves is unchanged
+    (it only reads the parsed files)."""
+    import functools
+
+    import mmengine.config.utils as config_utils
+    original = config_utils.load
+    config_utils.load = functools.lru_cache(maxsize=None)(original)
+    yield
+    config_utils.load = original
+
+
 @pytest.fixture(scope='session')
 def shapes_root(tmp_path_factory) -> str:
     """8 training and 4 validation images of 64x64 in every layout (COCO, panoptic, ADE)."""
@@ -53,10 +68,11 @@ def tiny_config(base: str, shapes_root: str, out_dir: Path, iters: int = 2,
 
 
 def load_tiny(config_path: str, shapes_root: str, work_dir: str, cfg_options: dict = None):
-    """Load a tiny config (``cfg_options`` merged before channels are derived) with the data
-    moved to ``shapes_root``."""
-    from mmplugins.apis import load_config, set_data_root
-    cfg = load_config(config_path, cfg_options)
+    """Load a tiny config (``cfg_options`` merged, e.g. a narrower backbone arch) with the data
+    moved to ``shapes_root`` and the neck/head channels matched to the backbone the tiny
+    config ends up with."""
+    from mmplugins.apis import load_config, match_backbone_channels, set_data_root
+    cfg = match_backbone_channels(load_config(config_path, cfg_options))
     set_data_root(cfg, shapes_root)
     cfg.work_dir = work_dir
     return cfg

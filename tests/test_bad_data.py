@@ -195,7 +195,7 @@ def test_gray_and_rgba_images_load_as_three_channels(root, kind):
 def test_image_smaller_than_total_stride_trains_and_predicts(root):
     from mmdet.registry import MODELS
 
-    from mmplugins.apis import resolve_auto_channels
+    from mmplugins.apis import match_backbone_channels
     img_path = first_image(root)
     cv2.imwrite(str(img_path), cv2.resize(cv2.imread(str(img_path)), (20, 20)))
 
@@ -214,7 +214,7 @@ def test_image_smaller_than_total_stride_trains_and_predicts(root):
     assert data['inputs'].shape == (3, 20, 20)
     cfg = Config.fromfile(str(REPO / 'configs/swin/mask-rcnn_swin-t-p4-w7_fpn_1x_shapes-coco.py'))
     cfg.model.backbone.arch = dict(embed_dims=16, depths=(1, 1, 1, 1), num_heads=(1, 1, 2, 2))
-    resolve_auto_channels(cfg)  # the FPN follows the tiny backbone
+    match_backbone_channels(cfg)  # the FPN follows the tiny backbone
     init_default_scope('mmdet')
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

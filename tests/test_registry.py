@@ -1,4 +1,5 @@
-"""One registration for mmdet and mmseg; derived channels; the layer-decay constructor."""
+"""One registration for mmdet and mmseg; channel matching for swapped backbones; the
+mmplugins scope resolving the host library's names; the layer-decay constructor."""
 import pytest
 import torch
 import torch.nn as nn
@@ -6,7 +7,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmplugins
-from mmplugins.apis import load_config, resolve_auto_channels
+from mmplugins.apis import load_config, match_backbone_channels
 from mmplugins.engine import LayerDecayOptimWrapperConstructor
 
 TINY = dict(embed_dims=16, depths=(1, 1, 1, 1), num_heads=(1, 1, 2, 2))
@@ -25,30 +26,31 @@ def test_backbone_builds_through_both_libraries(scope):
     assert [o.shape[1] for o in outs] == [32, 128]
 
 
-def test_auto_channels_follow_the_backbone():
+def test_matched_channels_follow_the_backbone():
     cfg = Config(dict(
         default_scope='mmseg',
         model=dict(
             type='EncoderDecoder',
             backbone=dict(type='mmplugins.SwinTransformer', arch=TINY),
-            decode_head=dict(type='UPerHead', in_channels='auto', in_index=[0, 1, 2, 3]),
-            auxiliary_head=dict(type='FCNHead', in_channels='auto', in_index=2))))
-    resolve_auto_channels(cfg)
+            decode_head=dict(type='UPerHead', in_channels=[96, 192, 384, 768],
+                             in_index=[0, 1, 2, 3]),
+            auxiliary_head=dict(type='FCNHead', in_channels=384, in_index=2))))
+    match_backbone_channels(cfg)
     assert cfg.model.decode_head.in_channels == [16, 32, 64, 128]
     assert cfg.model.auxiliary_head.in_channels == 64
 
 
-def test_auto_channels_for_backbones_without_out_channels():
+def test_matched_channels_for_backbones_without_out_channels():
     """mmdet's ResNet has no out_channels attribute: a meta-device forward finds them."""
     cfg = Config(dict(default_scope='mmdet', model=dict(
         type='MaskRCNN',
         backbone=dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3), init_cfg=None),
-        neck=dict(type='FPN', in_channels='auto', out_channels=8, num_outs=5))))
-    resolve_auto_channels(cfg)
+        neck=dict(type='FPN', in_channels=[256, 512, 1024, 2048], out_channels=8, num_outs=5))))
+    match_backbone_channels(cfg)
     assert cfg.model.neck.in_channels == [64, 128, 256, 512]
 
 
-def test_real_and_shapes_configs_resolve():
+def test_real_and_shapes_configs_load():
     cfg = load_config('configs/swin/mask-rcnn_swin-t-p4-w7_fpn_1x_shapes-coco.py')
     assert cfg.model.neck.in_channels == [96, 192, 384, 768]
     assert cfg.model.roi_head.bbox_head.num_classes == 5

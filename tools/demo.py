@@ -2,7 +2,9 @@
 
 For each demo config it reports parameters, FLOPs at the demo input size, the metric of the
 untrained (randomly initialised) model, the training time and the metric after training, then
-prints one table and writes it to ``<work-dir>/demo_results.json``.
+prints one table and writes it to ``<work-dir>/demo_results.json``. A few validation images with
+the trained model's predictions drawn over them (mmdet's / mmseg's inferencers) go to
+``<work-dir>/<config name>/predictions/vis/``.
 
 Usage: python tools/demo.py [--data data/shapes] [--work-dir work_dirs/demo] [--configs ...]
 """
@@ -22,6 +24,7 @@ from mmengine.runner import Runner  # noqa: E402
 import mmplugins  # noqa: E402,F401
 from mmplugins.analysis import count_flops, count_params  # noqa: E402
 from mmplugins.apis import load_config, set_data_root  # noqa: E402
+from mmplugins.apis.inference import draw_predictions  # noqa: E402
 from mmplugins.datasets import shapes_root_ready  # noqa: E402
 
 DEMO_CONFIGS = [
@@ -30,6 +33,8 @@ DEMO_CONFIGS = [
 ]
 #: metric keys shown in the table, per library
 HEADLINE = {'mmdet': ('coco/bbox_mAP', 'coco/segm_mAP'), 'mmseg': ('mIoU',)}
+#: validation images drawn with their predictions per config
+NUM_PICTURES = 4
 
 
 def model_flops(runner: Runner) -> int:
@@ -41,6 +46,13 @@ def model_flops(runner: Runner) -> int:
         return count_flops(model, forward=lambda: model._forward(data['inputs'],
                                                                  data['data_samples']))
     return count_flops(model, forward=lambda: model._forward(data['inputs']))
+
+
+def val_image_dir(cfg) -> str:
+    """Folder of the config's validation images."""
+    dataset = cfg.val_dataloader.dataset
+    prefix = dataset.data_prefix
+    return osp.join(dataset.data_root, prefix.get('img') or prefix.get('img_path'))
 
 
 def run_one(config: str, data_root: str, work_root: str) -> Dict:
@@ -62,9 +74,16 @@ def run_one(config: str, data_root: str, work_root: str) -> Dict:
     runner.train()
     train_time = time.time() - start
     trained = runner.test()
+    with open(osp.join(cfg.work_dir, 'last_checkpoint')) as f:
+        checkpoint = f.read().strip()
+    # the saved config has the data paths of this run
+    pictures = draw_predictions(osp.join(cfg.work_dir, osp.basename(config)), checkpoint,
+                                val_image_dir(cfg), osp.join(cfg.work_dir, 'predictions'),
+                                limit=NUM_PICTURES)
     row = dict(config=config, model=name, task='instance' if scope == 'mmdet' else 'semantic',
                params=params, flops=flops, train_time_s=round(train_time, 1),
-               input=list(cfg.get('demo_input_size', ())))
+               input=list(cfg.get('demo_input_size', ())),
+               pictures=osp.dirname(pictures[0]))
     for key in HEADLINE[scope]:
         row[key] = float(trained[key])
         row[key + '_untrained'] = float(untrained[key])
@@ -106,6 +125,9 @@ def main(argv=None) -> None:
         json.dump(rows, f, indent=2)
     print('\n' + table)
     print(f'\nresults: {osp.join(args.work_dir, "demo_results.json")}')
+    for row in rows:
+        print(f"predictions of {row['model']} drawn on {NUM_PICTURES} validation images: "
+              f"{row['pictures']}")
 
 
 if __name__ == '__main__':

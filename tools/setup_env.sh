@@ -26,7 +26,7 @@ case "$DEVICE" in
 esac
 
 # The stamp records what the environment was built from; any change rebuilds the affected steps.
-fingerprint=$(cat requirements/*.txt setup.cfg pyproject.toml tools/setup_env.sh | sha256sum | cut -d' ' -f1)
+fingerprint=$(cat requirements/*.txt setup.cfg setup.py mmplugins_mim.pth pyproject.toml tools/setup_env.sh | sha256sum | cut -d' ' -f1)
 stamp="$VENV/.mmplugins-ready-$DEVICE"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
   exit 0

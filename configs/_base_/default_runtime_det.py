@@ -1,10 +1,12 @@
-# mmdet's runtime, plus the import that registers this toolkit's models and its safety hooks.
+# mmdet's runtime, plus the import that registers this toolkit's models and its safety hooks:
+# FiniteLossHook stops at the first NaN/inf loss naming the iteration and the loss term;
+# RNGStateHook keeps the random streams across --resume. They are ordinary default_hooks entries,
+# so every entry point (mmdet's tools/train.py, Runner.from_cfg, this toolkit's tools) runs them.
+# Opt out in a config with default_hooks = dict(finite_loss=None).
 _base_ = 'mmdet::_base_/default_runtime.py'
 custom_imports = dict(imports=['mmplugins'], allow_failed_imports=False)
-# Merged into default_hooks by tools/train.py (mmplugins.apis.prepare_runtime); not written as
-# default_hooks here because mmseg's schedules define default_hooks and mmengine forbids a key
-# in two bases of one config. FiniteLossHook stops at the first NaN/inf loss; RNGStateHook keeps
-# the random streams across --resume. Opt out: default_hooks = dict(finite_loss=None).
-safety_hooks = dict(
+default_hooks = dict(
     finite_loss=dict(type='mmplugins.FiniteLossHook'),
     rng_state=dict(type='mmplugins.RNGStateHook'))
+# mmdet's visualizer, able to draw a panoptic prediction without segments (see the class)
+visualizer = dict(type='mmplugins.DetLocalVisualizer')

@@ -8,7 +8,7 @@ model = dict(
         arch=dict(_delete_=True, embed_dims=32, depths=(1, 1, 2, 1), num_heads=(1, 2, 4, 8)),
         window_size=4,
         drop_path_rate=0.1),
-    neck=dict(out_channels=ch),
+    neck=dict(in_channels=[32, 64, 128, 256], out_channels=ch),
     rpn_head=dict(
         in_channels=ch, feat_channels=ch,
         # the shapes are 10-60 px: anchors of 16-256 px instead of 32-512

@@ -8,8 +8,8 @@ model = dict(
         arch=dict(_delete_=True, embed_dims=32, depths=(1, 1, 2, 1), num_heads=(1, 2, 4, 8)),
         window_size=4,
         drop_path_rate=0.1),
-    decode_head=dict(channels=64, norm_cfg=norm_cfg),
-    auxiliary_head=dict(channels=32, norm_cfg=norm_cfg))
+    decode_head=dict(in_channels=[32, 64, 128, 256], channels=64, norm_cfg=norm_cfg),
+    auxiliary_head=dict(in_channels=128, channels=32, norm_cfg=norm_cfg))
 demo_input_size = (128, 128)
 randomness = dict(seed=0)
 max_iters = 1200

@@ -5,6 +5,7 @@
 _base_ = './cascade-mask-rcnn_hornet-tiny-7x7_fpn_ms-crop-3x_coco.py'
 pretrained = 'checkpoints/hornet-base-7x7_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[128, 256, 512, 1024]),
     backbone=dict(
         arch='base',
         drop_path_rate=0.7,

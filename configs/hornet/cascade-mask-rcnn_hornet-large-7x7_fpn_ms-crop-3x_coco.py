@@ -5,6 +5,7 @@
 _base_ = './cascade-mask-rcnn_hornet-tiny-7x7_fpn_ms-crop-3x_coco.py'
 pretrained = 'checkpoints/hornet-large-7x7_in22k.pth'
 model = dict(
+    neck=dict(in_channels=[192, 384, 768, 1536]),
     backbone=dict(
         arch='large',
         drop_path_rate=0.7,

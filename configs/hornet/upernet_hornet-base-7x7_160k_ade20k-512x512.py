@@ -5,6 +5,8 @@
 _base_ = './upernet_hornet-tiny-7x7_160k_ade20k-512x512.py'
 pretrained = 'checkpoints/hornet-base-7x7_in1k.pth'
 model = dict(
+    auxiliary_head=dict(in_channels=512),
+    decode_head=dict(in_channels=[128, 256, 512, 1024]),
     backbone=dict(
         arch='base',
         drop_path_rate=0.4,

@@ -25,6 +25,8 @@ val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 pretrained = 'checkpoints/hornet-large-7x7_in22k.pth'
 model = dict(
+    auxiliary_head=dict(in_channels=768),
+    decode_head=dict(in_channels=[192, 384, 768, 1536]),
     data_preprocessor=dict(size=crop_size),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(426, 426)),
     backbone=dict(

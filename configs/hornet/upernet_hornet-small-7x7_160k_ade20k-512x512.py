@@ -5,6 +5,8 @@
 _base_ = './upernet_hornet-tiny-7x7_160k_ade20k-512x512.py'
 pretrained = 'checkpoints/hornet-small-7x7_in1k.pth'
 model = dict(
+    auxiliary_head=dict(in_channels=384),
+    decode_head=dict(in_channels=[96, 192, 384, 768]),
     backbone=dict(
         arch='small',
         drop_path_rate=0.3,

@@ -22,8 +22,8 @@ model = dict(
         layer_decay_num_layers=6,
         with_cp=False,
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    decode_head=dict(num_classes=150),
-    auxiliary_head=dict(num_classes=150),
+    decode_head=dict(in_channels=[64, 128, 256, 512], num_classes=150),
+    auxiliary_head=dict(in_channels=256, num_classes=150),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(341, 341)))
 optim_wrapper = dict(
     _delete_=True,

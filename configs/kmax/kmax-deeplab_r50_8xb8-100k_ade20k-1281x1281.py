@@ -35,7 +35,7 @@ model = dict(
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
     decode_head=dict(
         type='mmplugins.KMaXHead',
-        in_channels='auto',
+        in_channels=[256, 512, 1024, 2048],
         num_classes=num_classes,
         num_queries=128,
         pixel_decoder=dict(
@@ -89,11 +89,14 @@ param_scheduler = [
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=5000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-# mmseg keeps its hooks in the schedule files, which this config does not inherit.
+# mmseg keeps its hooks in the schedule files, which this config does not inherit: its own
+# list, with the toolkit's safety hooks as in configs/_base_/schedules/.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=5000, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
+    visualization=dict(type='SegVisualizationHook'),
+    finite_loss=dict(type='mmplugins.FiniteLossHook'),
+    rng_state=dict(type='mmplugins.RNGStateHook'))

@@ -41,7 +41,7 @@ model = dict(
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
     panoptic_head=dict(
         type='mmplugins.KMaXPanopticHead',
-        in_channels='auto',
+        in_channels=[256, 512, 1024, 2048],
         num_things_classes=num_things_classes,
         num_stuff_classes=num_stuff_classes,
         num_queries=128,

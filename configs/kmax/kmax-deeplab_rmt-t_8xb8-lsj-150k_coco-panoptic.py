@@ -3,6 +3,7 @@
 _base_ = ['./kmax-deeplab_r50_8xb8-lsj-150k_coco-panoptic.py']
 pretrained = 'checkpoints/rmt-tiny_in1k.pth'
 model = dict(
+    panoptic_head=dict(in_channels=[64, 128, 256, 512]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.RMT',

@@ -3,6 +3,7 @@
 _base_ = ['./kmax-deeplab_r50_8xb8-100k_ade20k-1281x1281.py']
 pretrained = 'checkpoints/swin-tiny_in1k.pth'
 model = dict(
+    decode_head=dict(in_channels=[96, 192, 384, 768]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.SwinTransformer',

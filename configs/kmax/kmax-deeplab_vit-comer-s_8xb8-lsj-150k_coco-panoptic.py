@@ -3,6 +3,7 @@
 _base_ = ['./kmax-deeplab_r50_8xb8-lsj-150k_coco-panoptic.py']
 pretrained = 'checkpoints/vit-comer-small_in1k.pth'
 model = dict(
+    panoptic_head=dict(in_channels=[384, 384, 384, 384]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.ViTCoMer',

@@ -21,7 +21,7 @@ model = dict(
         time_steps=1,
         out_indices=(0, 1, 2, 4),
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    neck=dict(out_channels=128),
+    neck=dict(in_channels=[32, 64, 128, 360], out_channels=128),
     decode_head=dict(in_channels=[128, 128, 128, 128], channels=128,
                      feature_strides=[2, 4, 8, 16], num_classes=150))
 custom_hooks = [

@@ -22,7 +22,7 @@ model = dict(
         time_steps=1,
         out_indices=(1, 2, 3, 4),
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    neck=dict(out_channels=256, num_outs=5),
+    neck=dict(in_channels=[64, 128, 256, 360], out_channels=256, num_outs=5),
     rpn_head=dict(
         anchor_generator=dict(strides=strides + [32]),
         loss_bbox=dict(_delete_=True, type='L1Loss', loss_weight=1.0)),

@@ -5,7 +5,7 @@ _base_ = ['./mask-rcnn_qsd-15m_fpn_15e_coco.py']
 pretrained = 'checkpoints/qsd-31m_in1k.pth'
 model = dict(
     backbone=dict(arch='31m', init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    neck=dict(out_channels=384),
+    neck=dict(in_channels=[96, 192, 384, 480], out_channels=384),
     rpn_head=dict(in_channels=384, feat_channels=384),
     roi_head=dict(
         bbox_roi_extractor=dict(out_channels=384),

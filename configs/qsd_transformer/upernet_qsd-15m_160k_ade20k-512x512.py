@@ -17,8 +17,8 @@ model = dict(
         time_steps=1,
         out_indices=(0, 1, 2, 4),
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    decode_head=dict(num_classes=150),
-    auxiliary_head=dict(num_classes=150))
+    decode_head=dict(in_channels=[32, 64, 128, 360], num_classes=150),
+    auxiliary_head=dict(in_channels=128, num_classes=150))
 custom_hooks = [
     dict(type='mmplugins.SpikingResetHook'),
     dict(type='mmplugins.FiringRateHook', phases=('val', 'test')),

@@ -10,6 +10,7 @@ train_dataloader = dict(batch_size=2,
                         dataset=dict(pipeline={{_base_.ms_crop_train_pipeline}}))
 pretrained = 'checkpoints/rmt-small_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[64, 128, 256, 512]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.RMT',

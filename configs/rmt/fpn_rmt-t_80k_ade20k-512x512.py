@@ -4,11 +4,12 @@
 # norm_eval=False: the official norm_eval has no effect on its SyncBN (see the README).
 _base_ = [
     '../_base_/models/fpn_seg.py', '../_base_/datasets/ade20k.py',
-    'mmseg::_base_/schedules/schedule_80k.py', '../_base_/default_runtime_seg.py'
+    '../_base_/schedules/schedule_80k.py', '../_base_/default_runtime_seg.py'
 ]
 crop_size = (512, 512)
 pretrained = 'checkpoints/rmt-tiny_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[64, 128, 256, 512]),
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
         _delete_=True,

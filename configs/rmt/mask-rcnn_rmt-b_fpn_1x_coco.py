@@ -2,5 +2,6 @@
 # drop path 0.4.
 _base_ = './mask-rcnn_rmt-t_fpn_1x_coco.py'
 pretrained = 'checkpoints/rmt-base_in1k.pth'
-model = dict(backbone=dict(arch='base', drop_path_rate=0.4,
-                           init_cfg=dict(checkpoint=pretrained)))
+model = dict(
+    backbone=dict(arch='base', drop_path_rate=0.4, init_cfg=dict(checkpoint=pretrained)),
+    neck=dict(in_channels=[80, 160, 320, 512]))

@@ -11,6 +11,7 @@ _base_ = [
 ]
 pretrained = 'checkpoints/rmt-tiny_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[64, 128, 256, 512]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.RMT',

@@ -21,8 +21,8 @@ model = dict(
         norm_eval=False,
         with_cp=False,
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    decode_head=dict(num_classes=150),
-    auxiliary_head=dict(num_classes=150),
+    decode_head=dict(in_channels=[64, 128, 256, 512], num_classes=150),
+    auxiliary_head=dict(in_channels=256, num_classes=150),
     test_cfg=dict(mode='whole'))
 optim_wrapper = dict(
     _delete_=True,

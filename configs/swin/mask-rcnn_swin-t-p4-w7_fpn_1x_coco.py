@@ -7,6 +7,7 @@ _base_ = [
 ]
 pretrained = 'checkpoints/swin-tiny_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[96, 192, 384, 768]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.SwinTransformer',

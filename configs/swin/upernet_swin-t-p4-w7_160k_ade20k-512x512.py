@@ -15,8 +15,8 @@ model = dict(
         drop_path_rate=0.3,
         out_indices=(0, 1, 2, 3),
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    decode_head=dict(num_classes=150),
-    auxiliary_head=dict(num_classes=150))
+    decode_head=dict(in_channels=[96, 192, 384, 768], num_classes=150),
+    auxiliary_head=dict(in_channels=384, num_classes=150))
 optim_wrapper = dict(
     _delete_=True,
     type='OptimWrapper',

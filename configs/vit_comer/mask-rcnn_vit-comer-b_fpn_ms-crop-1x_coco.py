@@ -3,6 +3,7 @@
 #   checkpoints/vit-comer-base_in1k.pth
 _base_ = './mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py'
 pretrained = 'checkpoints/vit-comer-base_in1k.pth'
-model = dict(backbone=dict(arch='base', drop_path_rate=0.3,
-                           init_cfg=dict(checkpoint=pretrained)))
+model = dict(
+    backbone=dict(arch='base', drop_path_rate=0.3, init_cfg=dict(checkpoint=pretrained)),
+    neck=dict(in_channels=[768, 768, 768, 768]))
 optim_wrapper = dict(paramwise_cfg=dict(layer_decay_rate=0.6))

@@ -3,5 +3,6 @@
 #   checkpoints/vit-comer-small_in1k.pth
 _base_ = './mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py'
 pretrained = 'checkpoints/vit-comer-small_in1k.pth'
-model = dict(backbone=dict(arch='small', drop_path_rate=0.2,
-                           init_cfg=dict(checkpoint=pretrained)))
+model = dict(
+    backbone=dict(arch='small', drop_path_rate=0.2, init_cfg=dict(checkpoint=pretrained)),
+    neck=dict(in_channels=[384, 384, 384, 384]))

@@ -12,6 +12,7 @@ _base_ = [
 ]
 pretrained = 'checkpoints/vit-comer-tiny_in1k.pth'
 model = dict(
+    neck=dict(in_channels=[192, 192, 192, 192]),
     backbone=dict(
         _delete_=True,
         type='mmplugins.ViTCoMer',

@@ -23,8 +23,8 @@ model = dict(
         norm_cfg=dict(type='SyncBN', requires_grad=True),
         pretrained_scope='vit',  # ViT weights only: the CoMer modules start fresh
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    decode_head=dict(num_classes=150),
-    auxiliary_head=dict(num_classes=150),
+    decode_head=dict(in_channels=[192, 192, 192, 192], num_classes=150),
+    auxiliary_head=dict(in_channels=192, num_classes=150),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(341, 341)))
 optim_wrapper = dict(
     _delete_=True,

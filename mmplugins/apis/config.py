@@ -1,9 +1,9 @@
-"""Config loading for the tools: error messages that name the file, and derived channels.
+"""Config loading for the tools (error messages that name the file) and channel matching.
 
-Necks and heads of the toolkit's configs say ``in_channels='auto'``; :func:`resolve_auto_channels`
-fills them from the backbone (its ``out_channels`` attribute, or a forward pass on the meta
-device for backbones that lack one, such as mmdet's ResNet), so a config that swaps the
-backbone never hand-types channel lists.
+Configs write the channel lists of their necks and heads out (tests/test_plain_configs.py checks
+each against its backbone), so mmdet's and mmseg's own tools build them unchanged.
+:func:`match_backbone_channels` is for programs that swap a config's backbone themselves (tests,
+benchmark suites): it rewrites those lists from the backbone's report.
 """
 import difflib
 import os
@@ -13,18 +13,6 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config, DictAction  # noqa: F401  (re-exported for the tools)
 from mmengine.registry import DATASETS, MODELS, Registry, init_default_scope
-
-from .runtime import add_safety_hooks
-
-AUTO = 'auto'
-
-
-def _needs_auto(node: Any) -> bool:
-    if isinstance(node, dict):
-        return node.get('in_channels') == AUTO or any(_needs_auto(v) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_needs_auto(v) for v in node)
-    return False
 
 
 def backbone_out_channels(backbone_cfg: dict, in_channels: int = 3) -> List[int]:
@@ -38,35 +26,36 @@ def backbone_out_channels(backbone_cfg: dict, in_channels: int = 3) -> List[int]
     return [int(o.shape[1]) for o in outs]
 
 
-def _fill(node: Any, channels: Sequence[int]) -> None:
-    if isinstance(node, dict):
-        if node.get('in_channels') == AUTO and 'type' in node:
-            index = node.get('in_index')
-            if index is None:
-                node['in_channels'] = list(channels)
-            elif isinstance(index, int):
-                node['in_channels'] = channels[index]
-            else:
-                node['in_channels'] = [channels[i] for i in index]
-        for key, value in node.items():
-            if key != 'backbone':
-                _fill(value, channels)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _fill(value, channels)
+def backbone_consumers(model: dict) -> List[dict]:
+    """The config nodes fed by the backbone's maps: the (first) neck, or without a neck the
+    decode, auxiliary and panoptic heads."""
+    neck = model.get('neck')
+    if neck:
+        return [neck[0] if isinstance(neck, (list, tuple)) else neck]
+    nodes = []
+    for key in ('decode_head', 'auxiliary_head', 'panoptic_head'):
+        heads = model.get(key)
+        nodes += [h for h in (heads if isinstance(heads, (list, tuple)) else [heads]) if h]
+    return nodes
 
 
-def resolve_auto_channels(cfg: Config) -> Config:
-    """Replace ``in_channels='auto'`` in ``cfg.model`` by the backbone's channels (in place)."""
+def match_backbone_channels(cfg: Config) -> Config:
+    """Set ``in_channels`` of the nodes fed by ``cfg.model.backbone`` to the channels it
+    reports, following each node's ``in_index`` (in place)."""
     model = cfg.get('model')
-    if not model or not _needs_auto(model):
-        return cfg
-    if 'backbone' not in model:
-        raise KeyError("config sets in_channels='auto' but model has no 'backbone' to derive "
-                       'it from')
+    if not model or 'backbone' not in model:
+        raise KeyError("match_backbone_channels: the config's model has no 'backbone'")
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     in_ch = model['backbone'].get('in_channels', 3)
-    _fill(model, backbone_out_channels(model['backbone'], in_ch if isinstance(in_ch, int) else 3))
+    channels = backbone_out_channels(model['backbone'], in_ch if isinstance(in_ch, int) else 3)
+    for node in backbone_consumers(model):
+        index = node.get('in_index')
+        if index is None:
+            node['in_channels'] = list(channels)
+        elif isinstance(index, int):
+            node['in_channels'] = channels[index]
+        else:
+            node['in_channels'] = [channels[i] for i in index]
     return cfg
 
 
@@ -194,8 +183,8 @@ def check_data_paths(cfg: Config, loaders: Sequence[str] = ('train', 'val')) -> 
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
-    """Read a config file, apply ``--cfg-options``, merge the runtime's safety hooks into
-    ``default_hooks``, check the component types and derive automatic channels."""
+    """Read a config file as ``Config.fromfile`` does, apply ``--cfg-options`` and check the
+    component types; errors name the file, the missing base or the unknown type."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file {path!r} does not exist{_near_files(path)}')
     try:
@@ -207,6 +196,5 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
                                 f'{_near_files(str(missing))}') from err
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
-    add_safety_hooks(cfg)
     check_types(cfg)
-    return resolve_auto_channels(cfg)
+    return cfg

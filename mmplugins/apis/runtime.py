@@ -1,4 +1,4 @@
-"""Run-time set-up shared by the tools: safety hooks, CPU-only distributed runs, SyncBN on CPU.
+"""Run-time conveniences of the toolkit's tools: CPU-only distributed runs, SyncBN on CPU.
 
 mmengine's PyTorch launcher calls ``torch.cuda.set_device`` and wraps the model with
 ``device_ids=[LOCAL_RANK]``, both of which fail on a machine without CUDA. On such a machine the
@@ -33,28 +33,9 @@ def replace_sync_bn(node: Any) -> int:
     return count
 
 
-def add_safety_hooks(cfg: Config) -> Config:
-    """Merge the runtime's ``safety_hooks`` (FiniteLossHook, RNGStateHook) into
-    ``cfg.default_hooks`` (in place) and drop ``safety_hooks``; an entry the config already
-    has wins, so ``default_hooks=dict(finite_loss=None)`` opts out. ``load_config`` calls it."""
-    # consumed here, so that a second call (load_config, then prepare_runtime) changes nothing
-    safety = cfg.pop('safety_hooks', None) or {}
-    if safety:
-        hooks = cfg.get('default_hooks') or {}
-        for name, hook in safety.items():
-            if name in hooks:
-                if hooks[name] is None:  # opted out; mmengine asserts on None for hooks
-                    del hooks[name]      # that are not among its own defaults
-            elif hook is not None:
-                hooks[name] = hook
-        cfg.default_hooks = hooks
-    return cfg
-
-
 def prepare_runtime(cfg: Config, launcher: str) -> Config:
-    """Adapt ``cfg`` to the machine (in place): the safety hooks of the runtime, CPU
-    distributed runs and SyncBN without CUDA."""
-    add_safety_hooks(cfg)
+    """Adapt ``cfg`` to the machine (in place): CPU distributed runs and SyncBN without CUDA.
+    A convenience of the toolkit's tools; the configs run without it wherever CUDA is there."""
     if torch.cuda.is_available():
         return cfg
     replaced = replace_sync_bn(cfg.model)

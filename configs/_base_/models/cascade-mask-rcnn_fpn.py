@@ -1,5 +1,6 @@
 # Cascade Mask R-CNN with FPN, as used by the Swin/HorNet/RMT papers: 4conv1fc box heads with
-# GIoU loss in the three stages. Model configs replace the backbone (with _delete_=True).
+# GIoU loss in the three stages. Model configs replace the backbone (with _delete_=True) and
+# write the neck's in_channels for it.
 _base_ = 'mmdet::_base_/models/cascade-mask-rcnn_r50_fpn.py'
 _head_norm = dict(type='SyncBN', requires_grad=True)
 
@@ -17,6 +18,5 @@ def _stage(stds):
 
 model = dict(
     backbone=dict(init_cfg=None),
-    neck=dict(in_channels='auto'),
     roi_head=dict(bbox_head=[_stage([0.1, 0.1, 0.2, 0.2]), _stage([0.05, 0.05, 0.1, 0.1]),
                              _stage([0.033, 0.033, 0.067, 0.067])]))

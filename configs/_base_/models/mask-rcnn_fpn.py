@@ -1,6 +1,4 @@
-# Mask R-CNN with FPN. Model configs replace the backbone (with _delete_=True); the neck's
-# in_channels are derived from the backbone by the toolkit's tools.
+# Mask R-CNN with FPN. Model configs replace the backbone (with _delete_=True) and write the
+# neck's in_channels for it (tests/test_plain_configs.py checks them against the backbone).
 _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
-model = dict(
-    backbone=dict(init_cfg=None),  # no download at run time
-    neck=dict(in_channels='auto'))
+model = dict(backbone=dict(init_cfg=None))  # no download at run time

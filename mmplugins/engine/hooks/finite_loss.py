@@ -7,7 +7,8 @@ from mmengine.hooks import Hook
 
 from ...registry import HOOKS
 
-OPT_OUT = 'default_hooks=dict(finite_loss=None)'
+# mmengine refuses None for a default hook it does not define itself, so the hook switches off
+OPT_OUT = 'default_hooks=dict(finite_loss=dict(enabled=False))'
 
 
 def _value(value) -> Optional[float]:
@@ -26,22 +27,25 @@ class FiniteLossHook(Hook):
     It reads the ``outputs`` of ``train_step`` (the parsed ``log_vars``: the total ``loss`` and
     every ``loss_*`` term, e.g. ``decode.loss_ce`` or ``loss_mask``) after each iteration and
     runs before the checkpoint hook, so no checkpoint with non-finite weights is written.
-    In the default runtimes of this toolkit; opt out with ``default_hooks=dict(finite_loss=None)``.
+    In the default runtimes of this toolkit; opt out with
+    ``default_hooks=dict(finite_loss=dict(enabled=False))``.
 
     Args:
         interval: check every ``interval`` iterations (reading the values syncs a GPU).
+        enabled: ``False`` trains on through non-finite losses.
     """
 
     priority = 'ABOVE_NORMAL'
 
-    def __init__(self, interval: int = 1) -> None:
+    def __init__(self, interval: int = 1, enabled: bool = True) -> None:
         if not isinstance(interval, int) or interval < 1:
             raise ValueError(f'FiniteLossHook: interval must be an int >= 1, got {interval!r}')
-        self.interval = interval
+        self.interval, self.enabled = interval, enabled
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[Dict] = None) -> None:
-        if not outputs or not self.every_n_train_iters(runner, self.interval):
+        if (not self.enabled or not outputs
+                or not self.every_n_train_iters(runner, self.interval)):
             return
         values = {name: _value(v) for name, v in outputs.items() if 'loss' in name}
         bad = {name: v for name, v in values.items()

@@ -1,0 +1,79 @@
+"""Every shipped config is a plain OpenMMLab config.
+
+Each one is read with ``Config.fromfile`` alone (its ``custom_imports`` register the toolkit, as in
+mmdet's and mmseg's own tools) and its model is built by the libraries' registries on the meta
+device: no toolkit loader, no derived values. The channel lists the config writes down for the
+neck or heads must equal what the built backbone reports, and every run gets the safety hooks.
+"""
+from pathlib import Path
+from typing import List, Sequence
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIGS = sorted(p for p in (REPO / 'configs').rglob('*.py') if '_base_' not in p.parts)
+SAFETY_HOOKS = {'finite_loss': 'mmplugins.FiniteLossHook', 'rng_state': 'mmplugins.RNGStateHook'}
+
+
+def backbone_channels(backbone: torch.nn.Module) -> List[int]:
+    """Channels of the maps a built backbone returns: its ``out_channels`` report, or (mmdet's
+    ResNet has none) a forward pass on the meta device."""
+    reported = getattr(backbone, 'out_channels', None)
+    if isinstance(reported, (list, tuple)) and reported:
+        return [int(c) for c in reported]
+    with torch.no_grad():
+        outs = backbone(torch.empty(1, 3, 64, 64, device='meta'))
+    return [int(o.shape[1]) for o in outs]
+
+
+def channel_consumers(model_cfg: dict) -> List[tuple]:
+    """``(key, in_channels, in_index)`` of the config nodes fed by the backbone's maps: the
+    (first) neck, or without a neck the decode, auxiliary and panoptic heads."""
+    neck = model_cfg.get('neck')
+    if neck:
+        first = neck[0] if isinstance(neck, (list, tuple)) else neck
+        return [('neck', first['in_channels'], None)]
+    found = []
+    for key in ('decode_head', 'auxiliary_head', 'panoptic_head'):
+        heads = model_cfg.get(key)
+        for head in heads if isinstance(heads, (list, tuple)) else [heads]:
+            if head:
+                found.append((key, head['in_channels'], head.get('in_index')))
+    assert found, 'no neck or head takes the backbone maps'
+    return found
+
+
+def expected(channels: Sequence[int], in_index):
+    if in_index is None:
+        return list(channels)
+    if isinstance(in_index, int):
+        return channels[in_index]
+    return [channels[i] for i in in_index]
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: str(p.relative_to(REPO / 'configs')))
+def test_config_builds_through_plain_mmengine(path: Path) -> None:
+    cfg = Config.fromfile(str(path))
+    if path.parent.name == 'teachers':  # a backbone the distillation configs read, no run
+        init_default_scope('mmdet')
+        with torch.device('meta'):
+            assert backbone_channels(MODELS.build(cfg.model.backbone))
+        return
+    assert cfg.get('default_scope') in ('mmdet', 'mmseg')
+    hooks = cfg.get('default_hooks', {})
+    for name, hook_type in SAFETY_HOOKS.items():
+        assert hooks.get(name, {}).get('type') == hook_type, f'default_hooks.{name} missing'
+    if 'model' not in cfg:
+        pytest.fail(f'{path.name} defines no model')
+    init_default_scope(cfg.default_scope)
+    with torch.device('meta'):
+        model = MODELS.build(cfg.model)
+    channels = backbone_channels(model.backbone)
+    for key, written, in_index in channel_consumers(cfg.model):
+        want = expected(channels, in_index)
+        got = list(written) if isinstance(written, (list, tuple)) else written
+        assert got == want, (f'{path.relative_to(REPO)}: model.{key}.in_channels is {got!r}, '
+                             f'the backbone gives {want!r}')
