@@ -473,6 +473,21 @@ def test_layer_depth_layer_wise_equals_official():
     assert model.get_layer_depth('norm2.weight') == (13, 14)
 
 
+def test_layer_depth_layer_wise_released_keeps_the_hard_coded_ids():
+    # the Mask R-CNN 1x (HorFPN baseline) recipe: num_layers 6 with the released ids 11/12
+    with torch.device('meta'):
+        released = HorNet('small', layer_decay_type='layer_wise_released',
+                          layer_decay_num_layers=6)
+        clamped = HorNet('small', layer_decay_type='layer_wise', layer_decay_num_layers=6)
+    for name, _ in released.named_parameters():
+        layer_id, num_layers = released.get_layer_depth(name)
+        assert num_layers == 8
+        assert layer_id == _official_layer_wise('backbone.' + name, num_max_layer=6), name
+    assert released.get_layer_depth('stages.3.0.gamma1') == (12, 8)  # lr scale rate ** -5
+    assert clamped.get_layer_depth('stages.3.0.gamma1') == (6, 8)
+    assert clamped.get_layer_depth('stages.2.17.gamma1') == (5, 8)
+
+
 @pytest.mark.parametrize('num_layers', [6, 12])
 def test_layer_depth_stage_wise_equals_official(num_layers):
     with torch.device('meta'):

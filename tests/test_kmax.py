@@ -408,7 +408,8 @@ def test_configs_parse_with_the_paper_recipe():
         assert cfg.optim_wrapper.optimizer.lr == 5e-4
         assert cfg.optim_wrapper.optimizer.weight_decay == 0.05
         assert cfg.optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult == 0.1
-        assert [s.type for s in cfg.param_scheduler] == ['LinearLR', 'PolyLR']
+        # the released TF2WarmupPolyLR (kMaX-PT train_net_utils.py), not LinearLR x PolyLR
+        assert [s.type for s in cfg.param_scheduler] == ['mmplugins.TF2WarmupPolyLR']
         if 'shapes' in path.name:
             assert cfg.train_dataloader.dataset.data_root.startswith('data/shapes')
             assert cfg.model.backbone.init_cfg is None

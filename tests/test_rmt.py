@@ -380,6 +380,10 @@ OFFICIAL_RECIPES = {
     'mask-rcnn_rmt-l_fpn_ms-crop-3x_coco': ('large', 0.5, 2e-4, 0.05, 1),
     'cascade-mask-rcnn_rmt-s_fpn_ms-crop-3x_coco': ('small', 0.15, 4e-4, 0.05, 2),
     'cascade-mask-rcnn_rmt-b_fpn_ms-crop-3x_coco': ('base', 0.4, 2e-4, 0.05, 2),
+    'retinanet_rmt-t_fpn_1x_coco': ('tiny', 0.1, 4e-4, 1e-4, 2),
+    'retinanet_rmt-s_fpn_1x_coco': ('small', 0.15, 4e-4, 1e-4, 2),
+    'retinanet_rmt-b_fpn_1x_coco': ('base', 0.4, 4e-4, 1e-4, 2),
+    'retinanet_rmt-l_fpn_1x_coco': ('large', 0.5, 2e-4, 1e-4, 2),
     'upernet_rmt-s_160k_ade20k-512x512': ('small', 0.15, 6e-5, 0.01, 2),
     'upernet_rmt-b_160k_ade20k-512x512': ('base', 0.4, 6e-5, 0.01, 2),
     'upernet_rmt-l_160k_ade20k-512x512': ('large', 0.5, 6e-5, 0.01, 2),
@@ -405,7 +409,7 @@ def test_configs_follow_the_official_recipes():
         assert (optimizer.type, optimizer.lr, optimizer.weight_decay) == ('AdamW', lr, wd), name
         assert cfg.train_dataloader.batch_size == batch, name
         schedule = cfg.param_scheduler
-        if 'rcnn' in name:  # 500-iteration warm-up, steps at 8/11 or 27/33 epochs
+        if 'rcnn' in name or 'retinanet' in name:  # 500-it warm-up, steps 8/11 or 27/33
             assert schedule[0].end == 500 and schedule[1].milestones == (
                 [27, 33] if '3x' in name else [8, 11]), name
             assert ('RandomChoice' in str(cfg.train_dataloader.dataset.pipeline)) == ('3x' in name)

@@ -2,7 +2,8 @@
 # baseline, official object_detection/configs/horfpn/fpn_mask_rcnn_hornet_small_7x7_1x_coco_in1k.py:
 # AdamW 1e-4, wd 0.05, layer-wise lr decay 0.95 with num_layers 6, drop path 0.6, warm-up 500.
 # (The official mapping hard-codes ids 11/12 for the last blocks, so with num_layers=6 it gives
-# lr scales > 1 there; ours clamps stage-3 blocks to num_layers - 1, see the README.)
+# lr scales > 1 there; ours clamps stage-3 blocks to num_layers - 1, see the README.
+# layer_decay_type='layer_wise_released' trains with the released ids instead.)
 # ImageNet weights: python tools/convert_checkpoint.py hornet hornet_small_7x7.pth checkpoints/hornet-small-7x7_in1k.pth
 _base_ = [
     '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/coco_instance.py',

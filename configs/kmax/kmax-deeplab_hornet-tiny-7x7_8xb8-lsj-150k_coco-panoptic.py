@@ -8,6 +8,6 @@ model = dict(
         _delete_=True,
         type='mmplugins.HorNet',
         arch='tiny',
-        drop_path_rate=0.2,
+        drop_path_rate=0.4,  # as the HorNet-T detection configs (official cascade T)
         out_indices=(0, 1, 2, 3),
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)))

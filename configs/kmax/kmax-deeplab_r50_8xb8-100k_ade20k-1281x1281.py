@@ -1,7 +1,8 @@
 # kMaX-DeepLab with ResNet-50 for ADE20K semantic segmentation (mmseg), the paper's ADE20K recipe
 # (kMaX-PT configs/ade20k/panoptic_segmentation/kmax_r50.yaml): batch 64 (8 GPUs x 8), 100k
 # iterations, AdamW lr 5e-4 wd 0.05, backbone lr x0.1, 5k warm-up with poly decay (0.9),
-# large-scale jitter 0.5-2.0 with 1281x1281 crops, test with the long side at 1281.
+# large-scale jitter 0.5-2.0 with 1281x1281 crops, test with the long side at 1281 and
+# zero-padding to 1281x1281.
 # The official model trains on ADE20K panoptic labels; this head learns from semantic labels
 # (one segment per class present).
 _base_ = ['../_base_/datasets/ade20k.py', '../_base_/default_runtime_seg.py']
@@ -18,7 +19,11 @@ data_preprocessor = dict(
     bgr_to_rgb=True,
     pad_val=0,
     seg_pad_val=255,
-    size=crop_size)
+    size=crop_size,
+    # the released model zero-pads test images to 1281x1281 too (kMaX-PT kmax_model.py); the
+    # positional encodings and k-means assignment depend on the padded size. Drop test_cfg to
+    # evaluate on unpadded inputs.
+    test_cfg=dict(size=crop_size))
 model = dict(
     type='EncoderDecoder',
     data_preprocessor=data_preprocessor,
@@ -81,10 +86,10 @@ optim_wrapper = dict(
             'cluster_centers': dict(decay_mult=0.0),
         }))
 max_iters = 100000
-# both start at 0, so mmengine multiplies them: TF2WarmupPolyLR's warm-up x poly(0.9).
+# the released TF2WarmupPolyLR (see the COCO config and mmplugins.TF2WarmupPolyLR)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=5000),
-    dict(type='PolyLR', power=0.9, eta_min=0.0, by_epoch=False, begin=0, end=max_iters)
+    dict(type='mmplugins.TF2WarmupPolyLR', warmup_iters=5000, warmup_factor=1e-3, power=0.9,
+         by_epoch=False, begin=0, end=max_iters)
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=5000)
 val_cfg = dict(type='ValLoop')

@@ -5,6 +5,7 @@ train_dataloader = {{_base_.shapes_train_dataloader}}
 val_dataloader = {{_base_.shapes_val_dataloader}}
 test_dataloader = val_dataloader
 model = dict(
-    data_preprocessor=dict(size={{_base_.shapes_crop_size}}),
+    data_preprocessor=dict(size={{_base_.shapes_crop_size}},
+                           test_cfg=dict(size={{_base_.shapes_crop_size}})),
     backbone=dict(init_cfg=None),  # no ImageNet weights for the synthetic data
     decode_head=dict(num_classes={{_base_.shapes_num_classes}}))

@@ -1,7 +1,8 @@
 # kMaX-DeepLab with ResNet-50 on COCO panoptic, the paper's recipe (kMaX-PT
 # configs/coco/panoptic_segmentation/kmax_r50.yaml): batch 64 (8 GPUs x 8), 150k iterations,
 # AdamW lr 5e-4 wd 0.05, backbone lr x0.1, 5k-iteration linear warm-up (factor 1e-3) with poly
-# decay (power 0.9), large-scale jitter 0.2-2.0 with 1281x1281 crops, inputs scaled to [-1, 1].
+# decay (power 0.9), large-scale jitter 0.2-2.0 with 1281x1281 crops, inputs scaled to [-1, 1],
+# test images resized to a long side of 1281 and zero-padded to 1281x1281.
 # Not reproduced: the panoptic copy-paste augmentation and mixed precision.
 _base_ = ['../_base_/datasets/coco_panoptic.py', '../_base_/default_runtime_det.py']
 
@@ -17,7 +18,13 @@ data_preprocessor = dict(
     mean=[127.5, 127.5, 127.5],
     std=[127.5, 127.5, 127.5],
     bgr_to_rgb=True,
-    pad_size_divisor=1,
+    # The released model zero-pads every image, in training and at test, to the fixed
+    # 1281x1281 input its positional encodings and k-means assignment were trained at
+    # (kMaX-PT kmax_model.py: F.pad to input_shape after normalisation). BatchFixedSizePad runs
+    # in training only, so the test-time pad comes from the divisor: an image whose long side
+    # is at most 1281 pads to exactly 1281x1281 (with 0 after normalisation, as released).
+    # pad_size_divisor=1 evaluates on unpadded inputs instead.
+    pad_size_divisor=image_size[0],
     pad_mask=True,
     mask_pad_value=0,
     pad_seg=True,
@@ -112,10 +119,11 @@ optim_wrapper = dict(
         }))
 
 max_iters = 150000
-# both start at 0, so mmengine multiplies them: TF2WarmupPolyLR's warm-up x poly(0.9).
+# the released TF2WarmupPolyLR (kMaX-PT train_net_utils.py): 5k linear warm-up from 1e-3, then
+# poly(0.9) over all 150k iterations (no poly during the warm-up), see mmplugins.TF2WarmupPolyLR.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=5000),
-    dict(type='PolyLR', power=0.9, eta_min=0.0, by_epoch=False, begin=0, end=max_iters)
+    dict(type='mmplugins.TF2WarmupPolyLR', warmup_iters=5000, warmup_factor=1e-3, power=0.9,
+         by_epoch=False, begin=0, end=max_iters)
 ]
 interval = 5000
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=interval)

@@ -1,7 +1,7 @@
 # Mask R-CNN + QSD-Transformer-15M (4-bit weights, T=1, D=4) on COCO, as the official
 # det/configs/q_sformer_mask_rcnn/mask-rcnn_qformer_fpn_1x_coco.py: AdamW 2e-4, wd 0.05 (none on
-# norms), 15 epochs with steps at 8 and 11, L1 box losses, DETR-style multi-scale + crop
-# augmentation, 8 images per GPU (the official run used AMP: add --amp on GPUs).
+# norms), 15 epochs with steps at 8 and 11, L1 box losses, a (853, 512) resize then the DETR-style
+# multi-scale + crop augmentation, 8 images per GPU (the official run used AMP: add --amp on GPUs).
 # Differences, on purpose: stock FPN/RPN/RoI heads fed by the time-averaged backbone maps
 # (the official spiking neck/heads average over T by patching mmdet core), and the TRUE strides
 # of the four maps, 4/8/16/16 (the official config says 4/8/16/32).
@@ -46,6 +46,14 @@ optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys={'norm': dict(decay_mult=0.), 'bn': dict(decay_mult=0.)}),
     optimizer=dict(_delete_=True, type='AdamW', lr=0.0002, eps=1e-8, betas=(0.9, 0.999),
                    weight_decay=0.05))
-train_dataloader = dict(batch_size=8, num_workers=2,
-                        dataset=dict(pipeline={{_base_.ms_crop_train_pipeline}}))
+# the released pipeline resizes to (853, 512) before the flip and the multi-scale choice
+train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(type='Resize', scale=(853, 512), keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    {{_base_.ms_crop_choice}},
+    dict(type='PackDetInputs')
+]
+train_dataloader = dict(batch_size=8, num_workers=2, dataset=dict(pipeline=train_pipeline))
 auto_scale_lr = dict(enable=False, base_batch_size=64)

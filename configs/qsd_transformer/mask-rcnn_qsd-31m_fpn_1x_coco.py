@@ -1,5 +1,6 @@
 # Mask R-CNN + QSD-Transformer-31M as the official mask-rcnn_qformer-t_fpn_1x_coco.py: a wider
-# neck and box head (384 channels, 1536-d FCs), 12 epochs, otherwise the 15M recipe.
+# neck and box head (384 channels, 1536-d FCs), 12 epochs, 1 image per GPU at the same lr 2e-4
+# (the released batch_size=1), otherwise the 15M recipe.
 # ImageNet weights: python tools/convert_checkpoint.py qsd <official 31M file> checkpoints/qsd-31m_in1k.pth
 _base_ = ['./mask-rcnn_qsd-15m_fpn_15e_coco.py']
 pretrained = 'checkpoints/qsd-31m_in1k.pth'
@@ -19,3 +20,5 @@ param_scheduler = [
     dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True, milestones=[8, 11],
          gamma=0.1)
 ]
+train_dataloader = dict(batch_size=1)
+auto_scale_lr = dict(base_batch_size=8)

@@ -1,5 +1,7 @@
-"""Training-loop pieces: optimizer wrapper constructors and hooks."""
+"""Training-loop pieces: optimizer wrapper constructors, hooks and lr schedulers."""
 from .hooks import FiringRateHook, SpikingResetHook
 from .optimizers import LayerDecayOptimWrapperConstructor
+from .schedulers import TF2WarmupPolyLR
 
-__all__ = ['LayerDecayOptimWrapperConstructor', 'FiringRateHook', 'SpikingResetHook']
+__all__ = ['LayerDecayOptimWrapperConstructor', 'FiringRateHook', 'SpikingResetHook',
+           'TF2WarmupPolyLR']

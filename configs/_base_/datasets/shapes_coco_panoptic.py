@@ -41,9 +41,10 @@ shapes_val_evaluator = dict(
     seg_prefix=shapes_data_root + 'annotations/panoptic_val2017/')
 shapes_test_evaluator = shapes_val_evaluator
 # Model changes a mask-transformer panoptic config (kMaX-DeepLab, MaskFormer family) needs on
-# this data: batches padded to the image scale, the shapes classes, no ImageNet weights.
+# this data: batches padded to the image scale (in training and at test), the shapes classes,
+# no ImageNet weights.
 shapes_panoptic_model = dict(
-    data_preprocessor=dict(batch_augments=[
+    data_preprocessor=dict(pad_size_divisor=shapes_image_scale[0], batch_augments=[
         dict(type='BatchFixedSizePad', size=shapes_image_scale, img_pad_value=0,
              pad_mask=True, mask_pad_value=0, pad_seg=True, seg_pad_value=255)
     ]),

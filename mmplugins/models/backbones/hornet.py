@@ -127,8 +127,10 @@ class HorNet(DenseBackbone):
         norm_eval: keep batch norms in eval mode (HorNet has none unless added by a user).
         with_cp: gradient checkpointing per block (saves memory, same gradients).
         layer_decay_type: mapping used by :meth:`get_layer_depth`: ``'layer_wise'`` (official
-            detection recipe: stage 3 split into pairs of blocks) or ``'stage_wise'`` (official
-            segmentation recipe: one id per stage).
+            detection recipe: stage 3 split into pairs of blocks), ``'layer_wise_released'``
+            (the same with the released code's hard-coded ids 11/12 for the last stages, which
+            differ from ``'layer_wise'`` only when ``layer_decay_num_layers != 12``) or
+            ``'stage_wise'`` (official segmentation recipe: one id per stage).
         layer_decay_num_layers: ``num_layers`` of the official recipe (12 for detection; 6 for
             tiny and 12 otherwise for segmentation); ids run over ``num_layers + 2`` values.
         act_cfg: MLP activation config.
@@ -139,7 +141,7 @@ class HorNet(DenseBackbone):
     arch_zoo = _arch_zoo()
     arch_keys = ('embed_dims', 'depths', 'orders', 'mixers')
     fresh_param_prefixes = ('norm0.', 'norm1.', 'norm2.', 'norm3.')
-    layer_decay_types = ('layer_wise', 'stage_wise')
+    layer_decay_types = ('layer_wise', 'layer_wise_released', 'stage_wise')
 
     def __init__(self, arch: Union[str, dict] = 'tiny', in_channels: int = 3,
                  scale: float = 1.0 / 3.0, mlp_ratio: float = 4.0, drop_path_rate: float = 0.1,
@@ -237,8 +239,10 @@ class HorNet(DenseBackbone):
 
     def _block_layer_id(self, stage: int, block: int) -> int:
         # official HorNet detection recipe: stages 0/1 -> 1/2, stage 2 in pairs of blocks from 3
-        # up to num_layers - 1, stage 3 -> num_layers
-        n = self.layer_decay_num_layers
+        # up to num_layers - 1, stage 3 -> num_layers. The released get_num_layer_layer_wise
+        # hard-codes 11 and 12 there whatever num_layers is ('layer_wise_released'); with
+        # num_layers < 12 that gives the last blocks lr scales above 1, so 'layer_wise' clamps.
+        n = 12 if self.layer_decay_type == 'layer_wise_released' else self.layer_decay_num_layers
         if stage < 2:
             return stage + 1
         if stage == 2:
@@ -252,7 +256,8 @@ class HorNet(DenseBackbone):
         ``lr * rate ** (num_layers - 1 - layer_id)``, exactly the official
         ``LearningRateDecayOptimizerConstructorHorNet``. ``layer_wise``: stem 0, a downsampling
         layer shares the id of the first block after it, stage 0/1 -> 1/2, stage 2 block b ->
-        ``min(3 + b // 2, n - 1)``, stage 3 -> n, output norms ``n + 1``. ``stage_wise``:
+        ``min(3 + b // 2, n - 1)``, stage 3 -> n, output norms ``n + 1`` (``layer_wise_released``:
+        ``n`` is 12 in the two block rules, as hard-coded in the release). ``stage_wise``:
         downsampling 0, stage i -> i + 1, output norms ``n + 1``.
         """
         num_layers = self.layer_decay_num_layers + 2
