@@ -427,6 +427,7 @@ def test_configs_follow_the_official_recipes():
 @pytest.mark.slow
 @pytest.mark.parametrize('config', [
     'configs/rmt/mask-rcnn_rmt-t_fpn_1x_shapes-coco.py',
+    'configs/rmt/retinanet_rmt-t_fpn_1x_shapes-coco.py',
     'configs/rmt/upernet_rmt-s_160k_shapes-ade20k.py',
 ])
 def test_two_training_iterations_on_shapes(config, shapes_root, tmp_path):
