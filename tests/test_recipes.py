@@ -147,6 +147,14 @@ RECIPES: List[Tuple[str, str, dict]] = [
      'mmdet mask-rcnn_swin-s-p4-w7_fpn_amp-ms-crop-3x_coco.py',
      dict(SWIN_DET, epochs=36, milestones=[27, 33], warmup=(1000, 0.001), drop_path=0.2,
           ms_crop=MS_CROP)),
+    ('swin/mask-rcnn_swin-t-p4-w7_fpn_ms-crop-1x_coco.py',
+     'SwinDet mask_rcnn_swin_tiny_patch4_window7_mstrain_480-800_adamw_1x_coco.py',
+     dict(SWIN_DET, epochs=12, milestones=[8, 11], warmup=(500, 0.001), drop_path=0.1,
+          ms_crop=MS_CROP)),
+    ('swin/cascade-mask-rcnn_swin-t-p4-w7_fpn_ms-crop-1x_coco.py',
+     'SwinDet cascade_mask_rcnn_swin_tiny_patch4_window7_mstrain_480-800_giou_4conv1f_adamw'
+     '_1x_coco.py', dict(SWIN_DET, epochs=12, milestones=[8, 11], warmup=(500, 0.001),
+                         drop_path=0.0, ms_crop=MS_CROP)),
 ] + [
     (f'swin/cascade-mask-rcnn_swin-{v}-p4-w7_fpn_ms-crop-3x_coco.py',
      f'SwinDet cascade_mask_rcnn_swin_{name}_patch4_window7_mstrain_480-800_giou_4conv1f_adamw'
