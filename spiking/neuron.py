@@ -67,20 +67,28 @@ class MultiSpikeNode(neuron.BaseNode):
         step_mode: ``'s'`` (input ``[N, *]``) or ``'m'`` (input ``[T, N, *]``).
         analog: output the clamped value without rounding (``clamp(D x, 0, D) / norm``): the
             real-valued counterpart network used as a distillation teacher.
+        threshold: input worth one spike (``None``: ``1 / D``, the backbone's neuron, which
+            fires ``round(D x)``). The released spiking necks and heads fire ``round(x)``, i.e.
+            ``threshold=1`` (with ``norm=1`` in the detectors, ``norm=4`` in QFPN).
 
     Outputs ``c / norm`` with integer counts ``c`` in ``0..D``; :meth:`counts` recovers them.
     """
 
     def __init__(self, levels: int = 4, norm: Optional[float] = None,
                  decay: Optional[float] = None, detach_reset: bool = True,
-                 step_mode: str = 'm', analog: bool = False) -> None:
+                 step_mode: str = 'm', analog: bool = False,
+                 threshold: Optional[float] = None) -> None:
         if not isinstance(levels, int) or levels < 1:
             raise ValueError(f'MultiSpikeNode: levels must be an int >= 1, got {levels!r}')
         if decay is not None and not 0.0 <= float(decay) < 1.0:
             raise ValueError(f'MultiSpikeNode: decay must be None or in [0, 1), got {decay!r}')
         if step_mode not in ('s', 'm'):
             raise ValueError(f"MultiSpikeNode: step_mode must be 's' or 'm', got {step_mode!r}")
-        super().__init__(v_threshold=1.0 / levels, v_reset=None,
+        if threshold is not None and not float(threshold) > 0:
+            raise ValueError(f'MultiSpikeNode: threshold must be > 0, got {threshold!r}')
+        # a multiplicative gain, so the default (gain D) stays bit-exact with the released x * 4
+        self.gain = float(levels) if threshold is None else 1.0 / float(threshold)
+        super().__init__(v_threshold=1.0 / self.gain, v_reset=None,
                          surrogate_function=RoundHalfUpSpikeCount(levels),
                          detach_reset=detach_reset, step_mode=step_mode)
         self.levels = levels
@@ -94,8 +102,9 @@ class MultiSpikeNode(neuron.BaseNode):
         return self.decay is not None
 
     def extra_repr(self) -> str:
-        return (f'levels={self.levels}, norm={self.norm}, decay={self.decay}, '
-                f'step_mode={self.step_mode}' + (', analog=True' if self.analog else ''))
+        return (f'levels={self.levels}, norm={self.norm}, threshold={self.v_threshold:g}, '
+                f'decay={self.decay}, step_mode={self.step_mode}'
+                + (', analog=True' if self.analog else ''))
 
     def counts(self, output: torch.Tensor) -> torch.Tensor:
         """Integer spike counts of an output of this neuron."""
@@ -109,8 +118,8 @@ class MultiSpikeNode(neuron.BaseNode):
 
     def _fire(self, h: torch.Tensor) -> torch.Tensor:
         if self.analog:  # the ANN counterpart: same range, no rounding
-            return torch.clamp(h * self.levels, 0, self.levels)
-        return self.surrogate_function(h * self.levels)
+            return torch.clamp(h * self.gain, 0, self.levels)
+        return self.surrogate_function(h * self.gain)
 
     def single_step_functional_forward(self, inputs, states, **kwargs):
         x, v = inputs[0], states[0]
@@ -119,7 +128,7 @@ class MultiSpikeNode(neuron.BaseNode):
             return (self._fire(x) / self.norm,), states
         h = self.decay * v + x
         c = self._fire(h)
-        v = h - (c.detach() if self.detach_reset else c) / self.levels
+        v = h - (c.detach() if self.detach_reset else c) / self.gain
         return (c / self.norm,), (v, *states[1:])
 
     def multi_step_functional_forward(self, inputs, states, **kwargs):

@@ -78,3 +78,50 @@ def convert_qsd(state_dict: Dict[str, torch.Tensor]) -> ConversionReport:
     if any(k.startswith('head.') for k in dropped):
         notes.append('dropped the ImageNet classifier (head.*)')
     return ConversionReport(out, dropped, notes)
+
+
+def _retina_branch(match: 're.Match') -> str:
+    # the released branch is a flat [neuron, conv, neuron, conv, ...] list; ours one
+    # SpikeLayer per conv
+    return f'{match.group(1)}.{(int(match.group(2)) - 1) // 2}.layer.'
+
+
+#: released spiking neck/head keys -> ``mmplugins.models.spiking_heads`` (first match wins;
+#: ``SeqToANNContainer(...).module`` -> ``SpikeLayer.layer``)
+_NECK_HEAD: List[Tuple[str, object]] = [
+    (r'^(bbox_head\.(?:cls|reg)_convs)\.(\d+)\.module\.', _retina_branch),
+    (r'^(bbox_head\.retina_(?:cls|reg))\.module\.', r'\1.layer.'),
+    (r'\.1\.module\.', '.layer.'),  # Sequential(neuron, SeqToANNContainer(layer))
+    (r'^(neck\.(?:lateral|fpn)_convs\.\d+)\.([01])\.', r'\1.layer.\2.'),  # QFPN conv, BN
+    (r'^(decode_head\.scale_heads\.\d+\.\d+)\.1\.', r'\1.layer.conv.'),  # QFPNHead conv
+    (r'^(decode_head\.scale_heads\.\d+\.\d+)\.2\.', r'\1.layer.bn.'),  # and its BN
+]
+
+
+@register_converter('qsd_model')
+def convert_qsd_model(state_dict: Dict[str, torch.Tensor]) -> ConversionReport:
+    """Convert a whole released QSD detector or segmentor (``det/`` Mask R-CNN, Cascade,
+    RetinaNet; ``seg/`` QFPN): the backbone as :func:`convert_qsd` (kept under
+    ``backbone.``), the spiking neck and heads renamed to this toolkit's modules."""
+    if not any(k.startswith('backbone.') for k in state_dict):
+        raise KeyError('qsd_model converter: no backbone.* keys; for an ImageNet file use the '
+                       "'qsd' converter")
+    backbone = convert_qsd({k: v for k, v in state_dict.items() if k.startswith('backbone.')})
+    out = {f'backbone.{k}': v for k, v in backbone.state_dict.items()}
+    dropped = [f'backbone.{k}' for k in backbone.dropped]
+    for key, value in state_dict.items():
+        if key.startswith('backbone.'):
+            continue
+        if key.startswith(('data_preprocessor.', 'auxiliary_head.')):
+            dropped.append(key)
+            continue
+        for pattern, repl in _NECK_HEAD:
+            new, n = re.subn(pattern, repl, key)
+            if n:
+                key = new
+                break
+        out[key] = value
+    notes = [n for n in backbone.notes if 'neck/head keys dropped' not in n]
+    notes.append(f'renamed the spiking neck/head keys ({len(out) - len(backbone.state_dict)} '
+                 'tensors)')
+    return ConversionReport(out, dropped, notes)

@@ -5,7 +5,9 @@ multi-level integer spiking neurons, 4-bit LSQ weights on every conv and Q-SDSA 
 blocks live in the top-level :mod:`spiking` package; this file assembles the backbone.
 
 Feature maps run as ``[T, B, C, H, W]`` (the input is repeated over ``time_steps``) and are
-averaged over time before they leave the backbone, so stock mmdet/mmseg necks and heads work.
+averaged over time before they leave the backbone, so stock mmdet/mmseg necks and heads work;
+with ``keep_time=True`` they leave as ``[T, B, C, H, W]``, as the released detection and
+segmentation backbones hand them to their spiking necks (:mod:`mmplugins.models.spiking_heads`).
 The output strides are the true ones: 2, 4, 8, 16, 16 for the five stages (the official
 configs label the last stage 32).
 """
@@ -147,6 +149,10 @@ class QSDTransformer(DenseBackbone):
         in_channels: input channels.
         bits: LSQ weight bits of every conv (``None``: full precision).
         time_steps: ``T``; the image is repeated over ``T`` steps, outputs are averaged.
+        keep_time: return ``[T, B, C, H, W]`` maps instead of their time-mean (for the
+            spiking necks and heads; the released det/seg backbones, which differ only in
+            the stages they return: (1, 2, 3, 4) for detection, (0, 1, 2, 4) for
+            segmentation).
         levels: ``D``, spike levels of the neurons (4 as released).
         decay: neuron membrane decay (``None``: the released stateless neuron; with it,
             ``T > 1`` only repeats the same computation).
@@ -178,7 +184,8 @@ class QSDTransformer(DenseBackbone):
     arch_keys = ('embed_dims', 'depths', 'num_heads', 'mlp_ratio')
 
     def __init__(self, arch: Union[str, dict] = '15m', in_channels: int = 3,
-                 bits: Optional[int] = 4, time_steps: int = 1, levels: int = 4,
+                 bits: Optional[int] = 4, time_steps: int = 1, keep_time: bool = False,
+                 levels: int = 4,
                  decay: Optional[float] = None, spiking: bool = True, attn_scale: float = 0.25,
                  layer_scale_init: float = 1e-6, out_indices: Sequence[int] = (1, 2, 3, 4),
                  frozen_stages: int = -1, norm_eval: bool = False, with_cp: bool = False,
@@ -201,7 +208,7 @@ class QSDTransformer(DenseBackbone):
         if with_cp and decay is not None:
             raise ValueError('QSDTransformer: with_cp=True would run stateful neurons twice; '
                              'use it only with decay=None')
-        self.time_steps, self.bits = time_steps, bits
+        self.time_steps, self.bits, self.keep_time = time_steps, bits, keep_time
         node = dict(levels=levels, decay=decay, analog=not spiking)
         ratio, heads = int(cfg['mlp_ratio']), int(cfg['num_heads'])
 
@@ -237,7 +244,7 @@ class QSDTransformer(DenseBackbone):
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps, each
-        the mean over the ``time_steps``."""
+        the mean over the ``time_steps`` (``keep_time``: ``(T, B, C_i, ...)`` maps)."""
         if self.distill_cfg is None or not self.training or not torch.is_grad_enabled():
             return self._forward(x)
         teacher = self._get_teacher(x.device)
@@ -276,5 +283,5 @@ class QSDTransformer(DenseBackbone):
         for i, stage in enumerate(self.stages):
             x = stage(x)
             if i in self.out_indices:
-                outs.append(x.mean(0))
+                outs.append(x if self.keep_time else x.mean(0))
         return tuple(outs)
