@@ -17,7 +17,8 @@ from .layers import QRepConv, SpikeMatMul
 from .neuron import spike_norm
 
 #: layers whose first input, when it is a spike tensor, makes them accumulate-only
-SYNAPTIC_LAYERS = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear, SpikeMatMul)
+SYNAPTIC_LAYERS = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d,
+                   nn.ConvTranspose3d, nn.Linear, SpikeMatMul)
 
 
 @dataclass
@@ -68,6 +69,22 @@ class EnergyReport:
     def energy_mj_per_sample(self) -> float:
         """Energy per input sample in millijoules."""
         return self.energy_mj / self.batch_size
+
+    def by_part(self, prefix: str = '', containers: Sequence[str] = ('roi_head',)
+                ) -> Dict[str, Dict[str, float]]:
+        """Totals per part of a detector or segmentor, per sample: ``{part: dict(macs, acs,
+        energy_mj)}``. A part is the first component of a layer name after ``prefix`` (the
+        backbone, the neck, each head), or the first two under a ``containers`` module (each
+        head of a RoI head); inline ops stay ``'(other)'``."""
+        parts: Dict[str, Dict[str, float]] = {}
+        for r in self.layers:
+            name = r.name[len(prefix):] if prefix and r.name.startswith(prefix) else r.name
+            keys = name.split('.')
+            part = '.'.join(keys[:2] if keys[0] in containers and len(keys) > 2 else keys[:1])
+            acc = parts.setdefault(part, dict(macs=0.0, acs=0.0, energy_mj=0.0))
+            acc['acs' if r.rate is not None else 'macs'] += r.ops / self.batch_size
+            acc['energy_mj'] += r.energy_pj * 1e-9 / self.batch_size
+        return parts
 
     def to_dict(self) -> dict:
         """Plain-python summary (for json logs and the leaderboard)."""

@@ -358,3 +358,66 @@ def test_spike_driven_shapes_models_learn_and_evaluate(config, shapes_root):
     metrics = evaluator.evaluate(len(outputs))
     key = 'mIoU' if 'ade20k' in config else 'coco/bbox_mAP'
     assert key in metrics and metrics[key] >= 0
+
+
+# ------------------------------------------------------------------------------- energy
+def test_energy_report_of_a_small_spiking_detector_equals_a_hand_count():
+    """RetinaNet with a tiny QSD backbone, SpikeFPN and a multi-level SpikeRetinaHead: the
+    report's neck and head parts equal ACs counted by hand (mean spike count x the dense
+    multiply-adds from each layer's geometry, x 0.9 pJ), its backbone part equals the
+    backbone's own report, and the parts add up to the total."""
+    from mmplugins.analysis.benchmark import _Call, energy, synthetic_batch
+    from spiking import energy_report
+    init_default_scope('mmdet')
+    torch.manual_seed(0)
+    multi = dict(type='multispike', levels=4, threshold=1.0, norm=1.0)
+    model = MODELS.build(dict(
+        type='mmdet.RetinaNet',
+        data_preprocessor=dict(type='mmdet.DetDataPreprocessor', mean=[123.7, 116.3, 103.5],
+                               std=[58.4, 57.1, 57.4], bgr_to_rgb=True),
+        backbone=dict(type='mmplugins.QSDTransformer', arch=TINY, keep_time=True),
+        neck=dict(type='mmplugins.SpikeFPN', in_channels=[16, 32, 32, 48], out_channels=8,
+                  num_outs=4),
+        bbox_head=dict(type='mmplugins.SpikeRetinaHead', num_classes=2, in_channels=8,
+                       feat_channels=8, stacked_convs=1, neuron=multi,
+                       anchor_generator=dict(type='AnchorGenerator', octave_base_scale=4,
+                                             scales_per_octave=1, ratios=[1.0],
+                                             strides=[4, 8, 16, 32]),
+                       bbox_coder=dict(type='DeltaXYWHBBoxCoder')),
+        test_cfg=dict(nms_pre=100, score_thr=0.0, nms=dict(type='nms', iou_threshold=0.5),
+                      max_per_img=10))).eval()
+    for name, p in model.named_parameters():  # neck and head weights that make neurons fire
+        if name.startswith(('neck', 'bbox_head')) and p.dim() > 1:
+            p.data.normal_(0, 1.0)
+    x, samples = synthetic_batch(model, 'mmdet', (64, 64))
+
+    hand = {'neck': 0.0, 'bbox_head': 0.0}
+    handles = []
+
+    def count(part):
+        def hook(layer, args, out):
+            conv = getattr(layer.layer, 'conv', layer.layer)
+            counts = layer.lif(args[0]) * layer.lif.norm  # the same stateless neuron again
+            dense = out.numel() * conv.in_channels // conv.groups * conv.kernel_size[0] ** 2
+            hand[part] += float(counts.mean()) * dense
+        return hook
+
+    for part in hand:
+        for m in getattr(model, part).modules():
+            if type(m).__name__ == 'SpikeLayer':
+                handles.append(m.register_forward_hook(count(part)))
+    report = energy_report(_Call(model, lambda m, z: m._forward(z, samples)), x)
+    for h in handles:
+        h.remove()
+    parts = report.by_part(prefix='model.')
+    assert set(parts) == {'backbone', 'neck', 'bbox_head'}
+    for part, acs in hand.items():
+        assert acs > 0 and parts[part]['macs'] == 0  # every neck/head layer is spike-fed
+        assert parts[part]['acs'] == pytest.approx(acs, rel=1e-6)
+        assert parts[part]['energy_mj'] == pytest.approx(acs * 0.9e-9, rel=1e-6)
+    backbone = energy_report(model.backbone, x)
+    assert parts['backbone']['energy_mj'] == pytest.approx(backbone.energy_mj, rel=1e-6)
+    assert sum(p['energy_mj'] for p in parts.values()) == pytest.approx(report.energy_mj)
+    # the benchmark's whole-model energy carries the same parts
+    summary = energy(_Call(model, lambda m, z: m._forward(z, samples)), x, flops=0)
+    assert summary['parts']['neck']['acs'] == pytest.approx(hand['neck'], rel=1e-6)

@@ -23,7 +23,8 @@ import torch  # noqa: E402
 
 import mmplugins  # noqa: E402,F401
 from mmplugins.analysis.benchmark import (DEFAULT_SHAPES, benchmark_backbone,  # noqa: E402
-                                          benchmark_model, format_table)
+                                          benchmark_model, format_energy_parts,
+                                          format_table)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -125,6 +126,8 @@ def main(argv=None) -> dict:
     if is_config:
         result['config'] = args.target
     print(format_table([result]))
+    if task == 'model' and format_energy_parts(result):
+        print('\nenergy per part (per image):\n' + format_energy_parts(result))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:

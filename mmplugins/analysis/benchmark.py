@@ -174,7 +174,9 @@ def energy(model: nn.Module, inputs: torch.Tensor, flops: int) -> Dict[str, Any]
     return dict(method='energy_report:' + ('spiking' if spiking else 'all-MAC'), spiking=spiking,
                 energy_mj=report.energy_mj_per_sample, macs=report.total_macs / report.batch_size,
                 acs=report.total_acs / report.batch_size, e_mac_pj=report.e_mac_pj,
-                e_ac_pj=report.e_ac_pj)
+                e_ac_pj=report.e_ac_pj,
+                # a whole model runs inside _Call, whose attribute is 'model'
+                parts=report.by_part(prefix='model.' if isinstance(model, _Call) else ''))
 
 
 def _environment(device: torch.device) -> Dict[str, Any]:
@@ -311,4 +313,20 @@ def format_table(results: Sequence[Dict[str, Any]]) -> str:
             f"{lat['median_ms']:.1f} ± {lat['iqr_ms']:.1f} | {r['throughput_img_s']:.2f} | "
             f"{r['peak_memory_mb']:.0f} | {'-' if e is None else f'{e:.3f}'} | "
             f"{r['device']} ({r['threads']} threads) |")
+    return '\n'.join(lines)
+
+
+def format_energy_parts(result: Dict[str, Any]) -> str:
+    """Markdown table of a whole model's energy per part (backbone, neck, each head): MACs
+    of real-valued layers, ACs from measured spike counts, energy per image; '' without."""
+    parts = (result.get('energy') or {}).get('parts')
+    if not parts:
+        return ''
+    lines = ['| part | MACs (G) | ACs (G) | energy (mJ) |', '|---|---:|---:|---:|']
+    for name, p in parts.items():
+        lines.append(f"| {name} | {p['macs'] / 1e9:.3f} | {p['acs'] / 1e9:.3f} | "
+                     f"{p['energy_mj']:.3f} |")
+    total = result['energy']
+    lines.append(f"| **total** | {total['macs'] / 1e9:.3f} | {total['acs'] / 1e9:.3f} | "
+                 f"{total['energy_mj']:.3f} |")
     return '\n'.join(lines)
