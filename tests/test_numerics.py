@@ -26,7 +26,7 @@ def test_finite_loss_hook_names_iteration_and_terms():
         hook.after_train_iter(runner, 6, outputs=bad)
     msg = str(err.value)
     assert msg.startswith("iteration 7: loss term 'loss_mask' is nan (loss total nan)")
-    assert 'loss_cls' not in msg and 'default_hooks=dict(finite_loss=None)' in msg
+    assert 'loss_cls' not in msg and 'default_hooks=dict(finite_loss=dict(enabled=False))' in msg
     with pytest.raises(FloatingPointError, match=r"'decode.loss_ce' is inf"):
         hook.after_train_iter(runner, 6, outputs={'loss': torch.tensor(float('inf')),
                                                   'decode.loss_ce': torch.tensor(math.inf)})

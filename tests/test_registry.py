@@ -109,3 +109,28 @@ def test_layer_decay_refuses_backbones_without_depths():
         dict(layer_decay_rate=0.9))
     with pytest.raises(TypeError, match='get_layer_depth'):
         constructor(NoDepth())
+
+
+@pytest.mark.parametrize('host', ['mmdet', 'mmseg'])
+def test_mmplugins_scope_resolves_unscoped_names_in_the_host_library(host):
+    """mmengine builds every typed node of a config inherited as ``mmplugins::...`` in the
+    mmplugins scope; a stock name there is the host library's (mmdet's or mmseg's FPN)."""
+    from mmengine.registry import DefaultScope
+    from mmengine.registry import MODELS as ROOT_MODELS
+    from mmengine.registry import TRANSFORMS as ROOT_TRANSFORMS
+
+    from mmplugins.registry import MODELS as PLUGIN_MODELS
+    init_default_scope(host)
+    library = __import__(f'{host}.registry', fromlist=['MODELS', 'TRANSFORMS'])
+    with DefaultScope.overwrite_default_scope('mmplugins'):
+        with ROOT_MODELS.switch_scope_and_registry(None) as registry:
+            assert registry is PLUGIN_MODELS
+            assert registry.get('FPN') is library.MODELS.get('FPN')
+            assert registry.get('SwinTransformer') is mmplugins.models.backbones.SwinTransformer
+        with ROOT_TRANSFORMS.switch_scope_and_registry(None) as registry:
+            # mmseg's LoadAnnotations, not mmcv's of the root registry
+            assert registry.get('LoadAnnotations') is library.TRANSFORMS.get('LoadAnnotations')
+    # a config node of the plugin scope builds a host model with plugin parts inside
+    model = ROOT_MODELS.build(dict(
+        _scope_='mmplugins', type='FPN', in_channels=[16, 32], out_channels=8, num_outs=2))
+    assert type(model) is library.MODELS.get('FPN')
