@@ -113,6 +113,11 @@ def _official(family: str) -> dict:
         return builders[family]()[1]
     if family == 'deit':
         return test_vit_comer._deit_layout(32, 4, 14)
+    if family == 'qsd_model':  # a whole released QSD detector: backbone + spiking neck/heads
+        state = {f'backbone.{k}': v for k, v in _official('qsd').items()}
+        state.update({'neck.lateral_convs.0.1.module.conv.weight': torch.randn(4, 8, 1, 1),
+                      'rpn_head.rpn_cls.1.module.bias': torch.randn(3)})
+        return state
     from mmplugins.models.kmax import KMaXPanopticHead
     head = KMaXPanopticHead(test_kmax.IN_CHANNELS, num_things_classes=3, num_stuff_classes=2,
                             **test_kmax.TINY_HEAD)
@@ -135,6 +140,9 @@ def _container(family: str, state: dict):
         return {'model': state, 'model_ema': state, 'optimizer': _optimizer(),
                 'lr_scheduler': {'decay_t': 300, 't_in_epochs': True, 'base_values': [5e-4]},
                 'epoch': 299, 'scaler': _SCALER, 'args': _args()}
+    if family == 'qsd_model':  # the released det/seg code: mmengine checkpoints
+        return {'meta': dict(mmengine_version='0.8.4', epoch=15, iter=175905, seed=0),
+                'state_dict': OrderedDict(state), 'optimizer': _optimizer()}
     if family.startswith('qsd'):  # MAE-style misc.save_model
         return {'model': state, 'optimizer': _optimizer(), 'epoch': 199, 'scaler': _SCALER,
                 'args': _args()}
@@ -150,8 +158,8 @@ def _container(family: str, state: dict):
             'scheduler': {'base_lrs': [5e-4], 'last_epoch': 149999}}
 
 
-CONVERTERS = ['deit', 'hornet', 'kmax', 'kmax-seg', 'qsd', 'qsd_transformer', 'rmt', 'swin',
-              'vit_comer']
+CONVERTERS = ['deit', 'hornet', 'kmax', 'kmax-seg', 'qsd', 'qsd_model', 'qsd_transformer', 'rmt',
+              'swin', 'vit_comer']
 _FAMILY = {'kmax-seg': 'kmax', 'qsd_transformer': 'qsd'}
 
 
