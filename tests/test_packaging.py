@@ -1,5 +1,6 @@
 """The installed package carries what a user's project needs: the configs and the hook that
 teaches mmengine the ``mmplugins::`` scope (checked in the wheel that ``pip install .`` builds)."""
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,8 +13,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_wheel_ships_configs_model_index_and_scope_hook(tmp_path):
+    # a copy of the sources: setuptools writes build/ and *.egg-info into the folder it builds
+    source = tmp_path / 'src'
+    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(
+        '.git', '.venv', 'data', 'work_dirs', 'build', '*.egg-info', '__pycache__',
+        '.pytest_cache'))
     proc = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps',
-                           '--no-build-isolation', '-q', '-w', str(tmp_path), str(REPO)],
+                           '--no-build-isolation', '-q', '-w', str(tmp_path), str(source)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     (wheel,) = tmp_path.glob('mmplugins-*.whl')
