@@ -77,3 +77,25 @@ def test_config_builds_through_plain_mmengine(path: Path) -> None:
         got = list(written) if isinstance(written, (list, tuple)) else written
         assert got == want, (f'{path.relative_to(REPO)}: model.{key}.in_channels is {got!r}, '
                              f'the backbone gives {want!r}')
+
+
+@pytest.mark.slow
+def test_runner_from_plain_config_trains_with_the_safety_hooks(shapes_root, tmp_path):
+    """A researcher's own script: ``Runner.from_cfg(Config.fromfile(path))``, nothing else."""
+    from mmengine.runner import Runner
+
+    from mmplugins.engine.hooks.finite_loss import FiniteLossHook
+    from mmplugins.engine.hooks.rng_state import RNGStateHook
+    cfg = Config.fromfile(str(REPO / 'configs/demo/upernet_swin-demo_shapes-ade20k.py'))
+    cfg.train_dataloader.dataset.data_root = f'{shapes_root}/ade/ADEChallengeData2016'
+    cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
+    cfg.train_cfg.update(max_iters=2, val_interval=2)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.default_hooks.checkpoint.interval = 2
+    cfg.visualizer.name = f'visualizer_{tmp_path.name}'
+    cfg.work_dir = str(tmp_path)
+    runner = Runner.from_cfg(cfg)
+    hooks = {type(hook) for hook in runner.hooks}
+    assert {FiniteLossHook, RNGStateHook} <= hooks
+    runner.train()
+    assert runner.iter == 2 and (tmp_path / 'iter_2.pth').is_file()
