@@ -227,6 +227,54 @@ def test_spike_roi_head_pools_each_time_step():
     torch.testing.assert_close(res['cls_score'], roi_head.bbox_head(res['bbox_feats'])[0])
 
 
+@pytest.mark.parametrize('cascade', [False, True])
+def test_spike_roi_heads_train_and_predict_with_more_images_than_time_steps(cascade):
+    """B=2 images at T=1: mmdet's stock loss indexes each image's maps (lvl_feat[i]), which
+    must not index time; then the spiking heads predict boxes and masks."""
+    from mmengine.config import Config
+    from mmengine.structures import InstanceData
+    from pathlib import Path
+
+    import numpy as np
+    from mmdet.structures import DetDataSample
+    from mmdet.structures.mask import BitmapMasks
+    base = 'cascade-mask-rcnn_fpn.py' if cascade else 'mask-rcnn_fpn.py'
+    cfg = Config.fromfile(str(Path(__file__).resolve().parents[1] / 'configs/_base_/models' /
+                              base)).model
+    roi = cfg.roi_head
+    roi.type = 'mmplugins.' + ('SpikeCascadeRoIHead' if cascade else 'SpikeStandardRoIHead')
+    for ext in (roi.bbox_roi_extractor, roi.mask_roi_extractor):
+        ext.update(out_channels=8, featmap_strides=[4, 8])
+    for head in roi.bbox_head if cascade else [roi.bbox_head]:
+        head.update(in_channels=8, fc_out_channels=16, num_classes=3)
+        if cascade:  # the project's 4conv1fc stages (the released cascade: SpikeConvFCBBoxHead)
+            head.update(type='mmplugins.SpikeConvFCBBoxHead', conv_out_channels=8,
+                        norm_cfg=dict(type='BN'))
+        else:
+            head.update(type='mmplugins.SharedSpike2FCBBoxHead')
+    roi.mask_head.update(type='mmplugins.SpikeFCNMaskHead', in_channels=8, num_convs=1,
+                         conv_out_channels=8, num_classes=3)
+    head = _build('mmdet', train_cfg=cfg.train_cfg.rcnn, test_cfg=cfg.test_cfg.rcnn, **roi)
+    x = (_rand(1, 2, 8, 16, 16), _rand(1, 2, 8, 8, 8))
+    samples, proposals = [], []
+    for _ in range(2):
+        s = DetDataSample(metainfo=dict(img_shape=(64, 64), ori_shape=(64, 64),
+                                        scale_factor=(1.0, 1.0)))
+        s.gt_instances = InstanceData(bboxes=torch.tensor([[4., 4., 40., 30.]]),
+                                      labels=torch.tensor([1]),
+                                      masks=BitmapMasks(np.ones((1, 64, 64), np.uint8), 64, 64))
+        samples.append(s)
+        proposals.append(InstanceData(
+            bboxes=torch.tensor([[2., 2., 38., 33.], [0., 0., 20., 20.]]),
+            scores=torch.tensor([0.9, 0.5])))
+    losses = head.loss(x, [p.clone() for p in proposals], samples)
+    assert all(torch.isfinite(v).all() for k, v in losses.items() if 'loss' in k)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    head.eval()
+    results = head.predict(x, [p.clone() for p in proposals], samples)
+    assert len(results) == 2 and results[0].masks.shape[-2:] == (64, 64)
+
+
 # ------------------------------------------------------------------- backbone, converter
 def test_backbone_keep_time_hands_over_the_sequence():
     torch.manual_seed(0)

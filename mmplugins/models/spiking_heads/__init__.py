@@ -7,9 +7,10 @@ released code does: after its last layer (dense heads, RoI heads, mask head, QFP
 from .dense_heads import SpikeRetinaHead, SpikeRPNHead
 from .necks import QFPN, SpikeFPN
 from .roi_heads import (SharedSpike2FCBBoxHead, SharedSpike4Conv1FCBBoxHead,
-                        SpikeFCNMaskHead, SpikeStandardRoIHead)
+                        SpikeCascadeRoIHead, SpikeConvFCBBoxHead, SpikeFCNMaskHead,
+                        SpikeStandardRoIHead)
 from .seg_heads import QFPNHead
 
 __all__ = ['SpikeFPN', 'QFPN', 'SpikeRPNHead', 'SpikeRetinaHead', 'SpikeStandardRoIHead',
-           'SharedSpike2FCBBoxHead', 'SharedSpike4Conv1FCBBoxHead', 'SpikeFCNMaskHead',
-           'QFPNHead']
+           'SpikeCascadeRoIHead', 'SpikeConvFCBBoxHead', 'SharedSpike2FCBBoxHead',
+           'SharedSpike4Conv1FCBBoxHead', 'SpikeFCNMaskHead', 'QFPNHead']

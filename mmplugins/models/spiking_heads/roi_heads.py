@@ -4,52 +4,45 @@
 features); the box and mask heads run their spiking layers on those and average over ``T``
 after their last layer, so mmdet's targets, losses and post-processing stay stock.
 """
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmdet.models.roi_heads import StandardRoIHead
+from mmdet.models.roi_heads import CascadeRoIHead, StandardRoIHead
 from mmdet.models.roi_heads.bbox_heads import ConvFCBBoxHead
 from mmdet.models.roi_heads.mask_heads import FCNMaskHead
-from mmdet.models.utils import unpack_gt_instances
 
 from ...registry import MODELS
 from .common import DET_NEURON, SpikeLayer, with_time
 
 
+class _BatchMajor(tuple):
+    """Multi-level maps as ``[B, T, C, H, W]`` views, handed through mmdet's stock ``loss``:
+    it gives the sampler each image's maps as ``lvl_feat[i]``, which on ``[T, B, ...]`` maps
+    would index time (the samplers of these configs do not read them)."""
+
+
 def roi_features(extractor: nn.Module, x: Sequence[torch.Tensor],
                  rois: torch.Tensor) -> torch.Tensor:
     """RoI-pool every time step of ``[T, B, C, H, W]`` maps: ``[T, num_rois, C, h, w]``."""
-    x = [with_time(f) for f in x[:extractor.num_inputs]]
+    x = [f.transpose(0, 1) if isinstance(x, _BatchMajor) else with_time(f)
+         for f in x[:extractor.num_inputs]]
     return torch.stack([extractor([f[t] for f in x], rois) for t in range(x[0].shape[0])])
 
 
+class _TimeRoIHeadMixin:
+    """Training of a stock RoI head on time-carrying maps (see :class:`_BatchMajor`)."""
+
+    def loss(self, x, rpn_results_list, batch_data_samples) -> dict:
+        x = _BatchMajor(with_time(f).transpose(0, 1) for f in x)
+        return super().loss(x, rpn_results_list, batch_data_samples)
+
+
 @MODELS.register_module()
-class SpikeStandardRoIHead(StandardRoIHead):
+class SpikeStandardRoIHead(_TimeRoIHeadMixin, StandardRoIHead):
     """:class:`~mmdet.models.roi_heads.StandardRoIHead` on time-carrying maps: RoIs pooled
     per time step (as released) for spiking box/mask heads (``SharedSpike2FCBBoxHead``,
     ``SpikeFCNMaskHead``), which return time-averaged predictions. No shared head."""
-
-    def loss(self, x, rpn_results_list, batch_data_samples) -> dict:
-        # the stock loss hands the sampler each image's maps as lvl_feat[i], which would index
-        # time here: the sampler gets the time-mean (the released code does the same)
-        assert len(rpn_results_list) == len(batch_data_samples)
-        gts, gts_ignore, _ = unpack_gt_instances(batch_data_samples)
-        mean_x = [with_time(f).mean(0) for f in x]
-        sampling_results = []
-        for i, rpn_results in enumerate(rpn_results_list):
-            rpn_results.priors = rpn_results.pop('bboxes')
-            assign_result = self.bbox_assigner.assign(rpn_results, gts[i], gts_ignore[i])
-            sampling_results.append(self.bbox_sampler.sample(
-                assign_result, rpn_results, gts[i], feats=[f[i][None] for f in mean_x]))
-        losses = {}
-        if self.with_bbox:
-            bbox_results = self.bbox_loss(x, sampling_results)
-            losses.update(bbox_results['loss_bbox'])
-        if self.with_mask:
-            mask_results = self.mask_loss(x, sampling_results, bbox_results['bbox_feats'], gts)
-            losses.update(mask_results['loss_mask'])
-        return losses
 
     def _bbox_forward(self, x, rois: torch.Tensor) -> dict:
         bbox_feats = roi_features(self.bbox_roi_extractor, x, rois)
@@ -67,7 +60,24 @@ class SpikeStandardRoIHead(StandardRoIHead):
         return dict(mask_preds=self.mask_head(mask_feats), mask_feats=mask_feats)
 
 
-class _SpikeConvFCBBoxHead(ConvFCBBoxHead):
+@MODELS.register_module()
+class SpikeCascadeRoIHead(_TimeRoIHeadMixin, CascadeRoIHead):
+    """:class:`~mmdet.models.roi_heads.CascadeRoIHead` on time-carrying maps: every stage
+    pools its RoIs per time step for spiking box/mask heads (released
+    ``SpikeCascadeRoIHead``)."""
+
+    def _bbox_forward(self, stage: int, x, rois: torch.Tensor) -> dict:
+        bbox_feats = roi_features(self.bbox_roi_extractor[stage], x, rois)
+        cls_score, bbox_pred = self.bbox_head[stage](bbox_feats)
+        return dict(cls_score=cls_score, bbox_pred=bbox_pred, bbox_feats=bbox_feats)
+
+    def _mask_forward(self, stage: int, x, rois: torch.Tensor) -> dict:
+        mask_feats = roi_features(self.mask_roi_extractor[stage], x, rois)
+        return dict(mask_preds=self.mask_head[stage](mask_feats))
+
+
+@MODELS.register_module()
+class SpikeConvFCBBoxHead(ConvFCBBoxHead):
     """ConvFC box head with a neuron before every shared/branch conv and fc, no ReLU after
     the fcs (the neurons rectify), predictors fed by the last real-valued fc output and
     predictions averaged over time (released ``SpikeConvFCBBoxHead``)."""
@@ -113,7 +123,7 @@ class _SpikeConvFCBBoxHead(ConvFCBBoxHead):
 
 
 @MODELS.register_module()
-class SharedSpike2FCBBoxHead(_SpikeConvFCBBoxHead):
+class SharedSpike2FCBBoxHead(SpikeConvFCBBoxHead):
     """Two shared spiking fcs (the released Mask R-CNN box head)."""
 
     def __init__(self, fc_out_channels: int = 1024, *args, **kwargs) -> None:
@@ -121,7 +131,7 @@ class SharedSpike2FCBBoxHead(_SpikeConvFCBBoxHead):
 
 
 @MODELS.register_module()
-class SharedSpike4Conv1FCBBoxHead(_SpikeConvFCBBoxHead):
+class SharedSpike4Conv1FCBBoxHead(SpikeConvFCBBoxHead):
     """Four shared spiking convs and one spiking fc."""
 
     def __init__(self, fc_out_channels: int = 1024, *args, **kwargs) -> None:
