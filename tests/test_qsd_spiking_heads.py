@@ -352,9 +352,16 @@ TRAININGS = {
 }
 
 
+#: T > 1 end to end: two time steps of a backbone with membranes (so the steps differ)
+TIME_STEPS = {'model.backbone.time_steps': 2, 'model.backbone.decay': 0.5}
+CASES = [(c, {}) for c in sorted(TRAININGS)] + [
+    ('mask-rcnn_qsd-15m_spike-fpn_15e_shapes-coco.py', TIME_STEPS)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize('config', sorted(TRAININGS))
-def test_spike_driven_shapes_models_learn_and_evaluate(config, shapes_root):
+@pytest.mark.parametrize('config,extra', CASES,
+                         ids=[c.split('_')[0] + ('-T2' if e else '') for c, e in CASES])
+def test_spike_driven_shapes_models_learn_and_evaluate(config, extra, shapes_root):
     """A few optimizer steps on one batch of shapes lower the loss (the whole model, neurons
     included, trains through the spiking neck and heads); then a validation batch is
     predicted and scored by the config's evaluator."""
@@ -369,15 +376,18 @@ def test_spike_driven_shapes_models_learn_and_evaluate(config, shapes_root):
     from mmplugins.apis import load_config, match_backbone_channels, set_data_root
     path = Path(__file__).resolve().parents[1] / 'configs/qsd_transformer' / config
     opts = {'model.backbone.arch': dict(TINY, _delete_=True),
-            'optim_wrapper.optimizer.lr': 3e-3, **TRAININGS[config]}
+            'optim_wrapper.optimizer.lr': 3e-3, **TRAININGS[config], **extra}
     cfg = match_backbone_channels(load_config(str(path), opts))
     set_data_root(cfg, shapes_root)
     init_default_scope(cfg.default_scope)
     assert cfg.model.backbone.keep_time
+    time_steps = cfg.model.backbone.get('time_steps', 1)
     torch.manual_seed(0)
     model = ROOT.build(cfg.model)
     model.init_weights()
     assert type(model.neck).__name__ in ('SpikeFPN', 'QFPN')
+    seen = []  # the neck receives every time step
+    model.neck.register_forward_pre_hook(lambda m, a: seen.append(a[0][0].shape[0]))
 
     def first_batch(key: str, size: int) -> dict:
         loader = dict(cfg[key], batch_size=size, num_workers=0, persistent_workers=False,
@@ -394,6 +404,7 @@ def test_spike_driven_shapes_models_learn_and_evaluate(config, shapes_root):
         losses.append(float(model.train_step(batch, optim)['loss']))
     assert all(torch.isfinite(torch.tensor(losses)))
     assert losses[-1] < 0.97 * losses[0], losses
+    assert set(seen) == {time_steps}
 
     loader, val = first_batch('val_dataloader', 4)
     model.eval()
