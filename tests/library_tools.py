@@ -3,7 +3,8 @@
 Each run is a subprocess of the ``tools/train.py`` / ``tools/test.py`` that the mmdet or mmseg
 wheel ships (``<package>/.mim/tools``), started in a scratch folder that holds only a ``data/``
 link to the tiny shapes data: no toolkit tool, no ``PYTHONPATH``, no toolkit loader. The configs
-reach the toolkit through their ``custom_imports``. Used by tests/test_library_tools_*.py.
+reach the toolkit through their ``custom_imports``. Used by tests/test_library_tools_*.py,
+which import the ``project`` and ``trained`` fixtures and define ``RUNS``.
 """
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import cv2
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 def library_tool(library: str, tool: str) -> Path:
@@ -36,12 +38,20 @@ def run_tool(library: str, tool: str, args: List[str], cwd: Path,
     return output
 
 
-def user_project(shapes_root: str, folder: Path) -> Path:
-    """Make ``folder`` a user's project outside the checkout, with the shapes data at
-    data/shapes."""
+@pytest.fixture(scope='module')
+def project(shapes_root, tmp_path_factory) -> Path:
+    """A user's project folder outside the checkout, with the shapes data at data/shapes."""
+    folder = tmp_path_factory.mktemp('user_project')
     (folder / 'data').mkdir()
     (folder / 'data' / 'shapes').symlink_to(shapes_root)
     return folder
+
+
+@pytest.fixture(scope='module')
+def trained(request, project) -> Dict[str, Path]:
+    """Checkpoints of every run in the test module's RUNS, trained (and validated) by the
+    library's own train.py."""
+    return train_runs(request.module.RUNS, project)
 
 
 def loader_options(epoch_based: bool) -> List[str]:

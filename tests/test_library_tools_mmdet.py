@@ -11,7 +11,7 @@ from typing import Dict
 import pytest
 
 from library_tools import (REPO, check_inferencer, check_test_tool, loader_options, run_tool,
-                           train_runs, user_project)
+                           project, trained)  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +25,6 @@ RUNS: Dict[str, tuple] = {
                       'mmdet', True, 'coco/bbox_mAP'),
 }
 
-
-@pytest.fixture(scope='module')
-def project(shapes_root, tmp_path_factory) -> Path:
-    return user_project(shapes_root, tmp_path_factory.mktemp('user_project'))
-
-
-@pytest.fixture(scope='module')
-def trained(project) -> Dict[str, Path]:
-    """Checkpoints of every run in RUNS, trained (and validated) by mmdet's train.py."""
-    return train_runs(RUNS, project)
 
 
 @pytest.mark.parametrize('name', list(RUNS))

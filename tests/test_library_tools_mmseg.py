@@ -1,11 +1,11 @@
 """The toolkit's segmentation configs (UperNet, kMaX ADE20K) through mmseg's own train.py and
 test.py and mmseg's MMSegInferencer (helpers: tests/library_tools.py)."""
-from pathlib import Path
 from typing import Dict
 
 import pytest
 
-from library_tools import check_inferencer, check_test_tool, train_runs, user_project
+from library_tools import (check_inferencer, check_test_tool, project,  # noqa: F401
+                           trained)  # (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -16,16 +16,6 @@ RUNS: Dict[str, tuple] = {
                     'mIoU'),
 }
 
-
-@pytest.fixture(scope='module')
-def project(shapes_root, tmp_path_factory) -> Path:
-    return user_project(shapes_root, tmp_path_factory.mktemp('user_project'))
-
-
-@pytest.fixture(scope='module')
-def trained(project) -> Dict[str, Path]:
-    """Checkpoints of every run in RUNS, trained (and validated) by mmseg's train.py."""
-    return train_runs(RUNS, project)
 
 
 @pytest.mark.parametrize('name', list(RUNS))
