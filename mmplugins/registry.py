@@ -36,8 +36,8 @@ class PluginRegistry(Registry):
     def get(self, key: str) -> Optional[Type]:
         if isinstance(key, str) and '.' not in key:
             self.import_from_location()
-            host = host_scope()
-            if key not in self._module_dict and host not in (None, SCOPE, self.parent.scope):
+            host = None if key in self._module_dict else host_scope()
+            if host not in (None, SCOPE, self.parent.scope):
                 host_registry = self.parent._search_child(host)
                 found = host_registry.get(key) if host_registry is not None else None
                 if found is not None:

@@ -6,12 +6,14 @@ device: no toolkit loader, no derived values. The channel lists the config write
 neck or heads must equal what the built backbone reports, and every run gets the safety hooks.
 """
 from pathlib import Path
-from typing import List, Sequence
+from typing import List
 
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
+
+from mmplugins.apis import backbone_consumers, channels_for
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p for p in (REPO / 'configs').rglob('*.py') if '_base_' not in p.parts)
@@ -27,31 +29,6 @@ def backbone_channels(backbone: torch.nn.Module) -> List[int]:
     with torch.no_grad():
         outs = backbone(torch.empty(1, 3, 64, 64, device='meta'))
     return [int(o.shape[1]) for o in outs]
-
-
-def channel_consumers(model_cfg: dict) -> List[tuple]:
-    """``(key, in_channels, in_index)`` of the config nodes fed by the backbone's maps: the
-    (first) neck, or without a neck the decode, auxiliary and panoptic heads."""
-    neck = model_cfg.get('neck')
-    if neck:
-        first = neck[0] if isinstance(neck, (list, tuple)) else neck
-        return [('neck', first['in_channels'], None)]
-    found = []
-    for key in ('decode_head', 'auxiliary_head', 'panoptic_head'):
-        heads = model_cfg.get(key)
-        for head in heads if isinstance(heads, (list, tuple)) else [heads]:
-            if head:
-                found.append((key, head['in_channels'], head.get('in_index')))
-    assert found, 'no neck or head takes the backbone maps'
-    return found
-
-
-def expected(channels: Sequence[int], in_index):
-    if in_index is None:
-        return list(channels)
-    if isinstance(in_index, int):
-        return channels[in_index]
-    return [channels[i] for i in in_index]
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: str(p.relative_to(REPO / 'configs')))
@@ -72,11 +49,14 @@ def test_config_builds_through_plain_mmengine(path: Path) -> None:
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
     channels = backbone_channels(model.backbone)
-    for key, written, in_index in channel_consumers(cfg.model):
-        want = expected(channels, in_index)
+    nodes = backbone_consumers(cfg.model)
+    assert nodes, 'no neck or head takes the backbone maps'
+    for node in nodes:
+        want = channels_for(node, channels)
+        written = node['in_channels']
         got = list(written) if isinstance(written, (list, tuple)) else written
-        assert got == want, (f'{path.relative_to(REPO)}: model.{key}.in_channels is {got!r}, '
-                             f'the backbone gives {want!r}')
+        assert got == want, (f'{path.relative_to(REPO)}: {node["type"]}.in_channels is '
+                             f'{got!r}, the backbone gives {want!r}')
 
 
 @pytest.mark.slow

@@ -39,6 +39,17 @@ def backbone_consumers(model: dict) -> List[dict]:
     return nodes
 
 
+def channels_for(node: dict, channels: Sequence[int]):
+    """The ``in_channels`` a node fed by the backbone takes: all of ``channels``, or the
+    ones its ``in_index`` picks (an int picks one map)."""
+    index = node.get('in_index')
+    if index is None:
+        return list(channels)
+    if isinstance(index, int):
+        return channels[index]
+    return [channels[i] for i in index]
+
+
 def match_backbone_channels(cfg: Config) -> Config:
     """Set ``in_channels`` of the nodes fed by ``cfg.model.backbone`` to the channels it
     reports, following each node's ``in_index`` (in place)."""
@@ -49,13 +60,7 @@ def match_backbone_channels(cfg: Config) -> Config:
     in_ch = model['backbone'].get('in_channels', 3)
     channels = backbone_out_channels(model['backbone'], in_ch if isinstance(in_ch, int) else 3)
     for node in backbone_consumers(model):
-        index = node.get('in_index')
-        if index is None:
-            node['in_channels'] = list(channels)
-        elif isinstance(index, int):
-            node['in_channels'] = channels[index]
-        else:
-            node['in_channels'] = [channels[i] for i in index]
+        node['in_channels'] = channels_for(node, channels)
     return cfg
 
 
