@@ -15,10 +15,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmplugins  # noqa: E402,F401
 from mmengine.config import ConfigDict, DictAction  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
-from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
+from mmplugins.apis import load_config, prepare_runtime, run  # noqa: E402
 from mmplugins.apis.config import check_data_paths  # noqa: E402
 from mmplugins.checkpoint_io import TRUST_FLAG, trusted_checkpoints  # noqa: E402
 
@@ -100,11 +98,7 @@ def main(argv=None) -> None:
         cfg.model = cfg.tta_model
     # the opt-in covers this run's loads only (model building may load a teacher's weights)
     with trusted_checkpoints(args.trust_checkpoint):
-        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-        try:
-            runner.test()
-        finally:
-            release_runtime()
+        run(cfg, 'test')
 
 
 if __name__ == '__main__':

@@ -14,10 +14,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmplugins  # noqa: E402,F401  (registers the models, applies stack fixes)
 from mmengine.config import DictAction  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
-from mmplugins.apis import load_config, prepare_runtime, release_runtime  # noqa: E402
+from mmplugins.apis import load_config, prepare_runtime, run  # noqa: E402
 from mmplugins.apis.config import check_data_paths  # noqa: E402
 from mmplugins.checkpoint_io import TRUST_FLAG, trusted_checkpoints  # noqa: E402
 
@@ -77,11 +75,7 @@ def main(argv=None) -> None:
         cfg.resume, cfg.load_from = True, args.resume
     # the opt-in covers this run's loads only (model building may load a teacher's weights)
     with trusted_checkpoints(args.trust_checkpoint):
-        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-        try:
-            runner.train()
-        finally:
-            release_runtime()
+        run(cfg, 'train')
 
 
 if __name__ == '__main__':

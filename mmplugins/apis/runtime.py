@@ -66,3 +66,15 @@ def release_runtime() -> None:
     """
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
+
+
+def run(cfg: Config, loop: str) -> None:
+    """Build the runner of ``cfg`` (its ``runner_type`` when set) and run its ``loop``
+    (``'train'`` or ``'test'``), releasing the process group afterwards."""
+    from mmengine.registry import RUNNERS
+    from mmengine.runner import Runner
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    try:
+        getattr(runner, loop)()
+    finally:
+        release_runtime()
