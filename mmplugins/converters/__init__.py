@@ -8,6 +8,7 @@ from . import swin  # noqa: F401,E402  (registers 'swin')
 from . import hornet  # noqa: F401,E402  (registers 'hornet')
 from . import rmt  # noqa: F401,E402  (registers 'rmt')
 from . import vit_comer  # noqa: F401,E402  (registers 'vit_comer', 'deit')
+from . import convnext  # noqa: F401,E402  (registers 'convnext')
 from . import kmax  # noqa: F401,E402  (registers 'kmax', 'kmax-seg')
 from . import qsd  # noqa: F401,E402  (registers 'qsd', 'qsd_transformer')
 
