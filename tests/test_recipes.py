@@ -14,7 +14,7 @@ Sources (the official repositories' config files, read at the commits the refere
   mmseg    mmseg 1.2.2 .mim/configs/swin/*.py (Swin UperNet, as Swin-Transformer-Semantic-
            Segmentation)
   HorNet   raoyongming/HorNet object_detection/configs/{hornet,horfpn}/*.py,
-           semantic_segmentation/configs/hornet/*.py
+           semantic_segmentation/configs/{hornet,horfpn}/*.py
   RMT      qhfan/RMT detect/configs/RMT/*.py, segmentation/configs/RMT/*.py
   CoMer    Traffic-X/ViT-CoMer detection/configs/mask_rcnn/dinov2/*.py,
            segmentation/configs/ade20k/upernet_vit_comer_*_512_160k_ade20k.py
@@ -96,6 +96,8 @@ EXTRACT: Dict[str, Callable[[Config], Any]] = {
         _pipeline_step(_train_pipeline(c), 'RandomCrop', -1)['crop_size']),
     'retina_neck': lambda c: (c.model.neck.start_level, c.model.neck.add_extra_convs),
     'backbone_arch': lambda c: c.model.backbone.arch,
+    'neck': lambda c: (c.model.neck.type, c.model.neck.get('gnconv_cfg')),
+    'uper_head': lambda c: (c.model.decode_head.type, c.model.decode_head.get('gnconv_cfg')),
 }
 
 # The released multi-scale + crop augmentation (SwinDet mstrain_480-800 configs; mmdet ms-crop-3x;
@@ -114,6 +116,14 @@ HORNET_DET = dict(optimizer='AdamW', weight_decay=0.05, batch_per_gpu=2, total_b
                   layer_decay_type='layer_wise', layer_decay_layers=12)
 HORNET_SEG = dict(optimizer='AdamW', lr=1e-4, weight_decay=0.05, batch_per_gpu=2, iters=160000,
                   warmup=(1500, 1e-6), poly=(1.0, 0.0), layer_decay_type='stage_wise')
+HORNET_S_1X = dict(optimizer='AdamW', lr=1e-4, weight_decay=0.05, layer_decay=0.95,
+                   layer_decay_layers=6, batch_per_gpu=2, total_batch=16, epochs=12,
+                   milestones=[8, 11], warmup=(500, 0.001), drop_path=0.6, ms_crop=MS_CROP)
+FPN = ('FPN', None)
+# HorFPN's gnConv (released GNConvModule): order 2, proj_out, no scale; 'gnconv' = 7x7
+# depthwise, 'gngf' = global-local filter of the module's default size 32x17
+HORFPN = {'7x7': dict(order=2, mixer=dict(type='dw', kernel_size=7), scale=1.0),
+          'gf': dict(order=2, mixer=dict(type='gf', h=32, w=17), scale=1.0)}
 HORNET_512 = dict(seg_crop=(512, 512), seg_scale=(2048, 512), test_mode=('slide', (341, 341)))
 HORNET_640 = dict(seg_crop=(640, 640), seg_scale=(2560, 640), test_mode=('slide', (426, 426)))
 RMT_DET = dict(optimizer='AdamW', weight_decay=0.05, total_batch=16, warmup=(500, 0.001),
@@ -193,10 +203,19 @@ RECIPES: List[Tuple[str, str, dict]] = [
     for mixer in ('7x7', 'gf')
 ] + [
     ('hornet/mask-rcnn_hornet-small-7x7_fpn_ms-crop-1x_coco.py',
-     'HorNet horfpn/fpn_mask_rcnn_hornet_small_7x7_1x_coco_in1k.py',
-     dict(optimizer='AdamW', lr=1e-4, weight_decay=0.05, layer_decay=0.95, layer_decay_layers=6,
-          batch_per_gpu=2, total_batch=16, epochs=12, milestones=[8, 11], warmup=(500, 0.001),
-          drop_path=0.6, ms_crop=MS_CROP)),
+     'HorNet horfpn/fpn_mask_rcnn_hornet_small_7x7_1x_coco_in1k.py', dict(HORNET_S_1X, neck=FPN)),
+] + [
+    (f'hornet/mask-rcnn_hornet-small-7x7_horfpn-{mixer}_ms-crop-1x_coco.py',
+     f'HorNet horfpn/horfpn_{mixer}_mask_rcnn_hornet_small_7x7_1x_coco_in1k.py (+ necks/gn_fpn.py,'
+     ' mmcv_custom/gn_module.py defaults)', dict(HORNET_S_1X, neck=('mmplugins.HorFPN', gn)))
+    for mixer, gn in HORFPN.items()
+] + [
+    (f'hornet/upernet_hornet-small-7x7_horfpn-{mixer}_160k_ade20k-512x512.py',
+     f'HorNet semantic_segmentation/configs/horfpn/horfpn_{mixer}_upernet_hornet_small_7x7_512_'
+     '160k_ade20k.py (+ decode_heads/gn_uper_head.py, mmcv_custom/gn_module.py defaults)',
+     dict(HORNET_SEG, **HORNET_512, layer_decay=0.9, layer_decay_layers=12, drop_path=0.3,
+          grad_clip=clip, uper_head=('mmplugins.HorUPerHead', gn)))
+    for (mixer, gn), clip in zip(HORFPN.items(), (None, 0.1))
 ] + [
     (f'hornet/upernet_hornet-{size}-{mixer}_160k_ade20k-{crop}x{crop}.py',
      f'HorNet upernet_hornet_{size}_{mixer}_{crop}_160k_ade20k.py',
@@ -273,10 +292,11 @@ RECIPES += [(f'kmax/{name}', 'kMaX configs/ade20k/panoptic_segmentation/kmax_r50
 
 # The toolkit's deliberate differences from the released configs (each also in the config's
 # comment and the model README). Values in RECIPES above are the toolkit's where these apply.
+HORNET_1X_IDS = ("layer_decay_type 'layer_wise' clamps the stage-2/3 ids to num_layers (6); the "
+                 "release hard-codes 11/12 (lr scales > 1): 'layer_wise_released' restores it")
 DIFFERENCES = {
-    'hornet/mask-rcnn_hornet-small-7x7_fpn_ms-crop-1x_coco.py':
-        "layer_decay_type 'layer_wise' clamps the stage-2/3 ids to num_layers (6); the release "
-        "hard-codes 11/12 (lr scales > 1): 'layer_wise_released' restores it",
+    **{f'hornet/mask-rcnn_hornet-small-7x7_{neck}_ms-crop-1x_coco.py': HORNET_1X_IDS
+       for neck in ('fpn', 'horfpn-7x7', 'horfpn-gf')},
     'vit_comer/mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py':
         'DeiT weights with the DINOv2 configs recipe (no released DeiT ViT-CoMer detection '
         'config; T has no released detection config at all)',

@@ -23,6 +23,7 @@ from typing import List, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmengine.model.weight_init import trunc_normal_
 
 from .norm import LayerNorm2d
@@ -133,21 +134,25 @@ class GnConv(nn.Module):
     """Recursive gated convolution of order ``order`` (see the module docstring).
 
     Args:
-        dim: input/output channels; divisible by ``2**(order-1)``.
+        dim: output channels (and the width of the recursion); divisible by ``2**(order-1)``.
         order: interaction order n (HorNet stages use 2, 3, 4, 5).
         mixer: spatial mixer config, ``dict(type='dw', kernel_size=7)`` or
             ``dict(type='gf', h=14, w=8)``.
-        scale: factor on the mixer output (``1/alpha`` of the paper; HorNet uses 1/3).
+        scale: factor on the mixer output (``1/alpha`` of the paper; HorNet uses 1/3, the
+            HorFPN layers 1).
         eps: LayerNorm epsilon of the GF mixer.
+        in_channels: input channels of ``proj_in``; None: ``dim``. (HorFPN's UperNet
+            bottleneck maps the concatenated pyramid to ``dim``.)
     """
 
     def __init__(self, dim: int, order: int = 5, mixer: Optional[dict] = None,
-                 scale: float = 1.0 / 3.0, eps: float = 1e-6) -> None:
+                 scale: float = 1.0 / 3.0, eps: float = 1e-6,
+                 in_channels: Optional[int] = None) -> None:
         super().__init__()
         self.order = order
         self.dims = gnconv_split_dims(dim, order)
         self.scale = scale
-        self.proj_in = nn.Conv2d(dim, 2 * dim, 1)
+        self.proj_in = nn.Conv2d(in_channels or dim, 2 * dim, 1)
         self.dwconv = build_spatial_mixer(mixer or dict(type='dw', kernel_size=7),
                                           sum(self.dims), eps=eps)
         self.projs = nn.ModuleList(
@@ -166,8 +171,38 @@ class GnConv(nn.Module):
         return f'order={self.order}, dims={self.dims}, scale={self.scale:.4f}'
 
 
+class GnConvModule(GnConv):
+    """gnConv followed by an optional norm and activation: the conv layer of HorFPN (the
+    released ``GNConvModule``), in the place where an FPN or UperNet has a ``ConvModule``.
+
+    Args:
+        in_channels: input channels.
+        out_channels: output channels (the gnConv width ``dim``).
+        order, mixer, scale, eps: as :class:`GnConv` (the released HorFPN: order 2, no scale).
+        norm_cfg: norm after ``proj_out`` (``build_norm_layer``); None: none.
+        act_cfg: activation after the norm (``build_activation_layer``); None: none.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, order: int = 2,
+                 mixer: Optional[dict] = None, scale: float = 1.0, eps: float = 1e-6,
+                 norm_cfg: Optional[dict] = None, act_cfg: Optional[dict] = None) -> None:
+        super().__init__(out_channels, order, mixer, scale, eps, in_channels=in_channels)
+        self.norm_name = None
+        if norm_cfg is not None:
+            # the norm's name from mmcv ('bn', 'gn', ...), as the released ConvModule-like keys
+            self.norm_name, norm = build_norm_layer(norm_cfg, out_channels)
+            self.add_module(self.norm_name, norm)
+        self.activate = build_activation_layer(act_cfg) if act_cfg is not None else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = super().forward(x)
+        if self.norm_name is not None:
+            x = getattr(self, self.norm_name)(x)
+        return x if self.activate is None else self.activate(x)
+
+
 #: alias: users look for the module under this name
 RecursiveGatedConv = GnConv
 
-__all__: Tuple[str, ...] = ('GnConv', 'RecursiveGatedConv', 'GlobalLocalFilter',
-                            'build_spatial_mixer', 'gnconv_split_dims', 'resize_complex_weight')
+__all__: Tuple[str, ...] = ('GnConv', 'GnConvModule', 'RecursiveGatedConv',
+                            'GlobalLocalFilter', 'build_spatial_mixer', 'gnconv_split_dims', 'resize_complex_weight')
