@@ -156,14 +156,14 @@ class ConvNeXt(DenseBackbone):
         return modules
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps."""
-        outs = []
-        for i, stage in enumerate(self.stages):
+        """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps, in the
+        order of ``out_indices`` (that of ``out_channels``)."""
+        feats = {}
+        for i, stage in enumerate(self.stages[:max(self.out_indices) + 1]):
             # pad before the downsampling LayerNorm, as released (see the module docstring)
             x = F.pad(x, STEM_PADDING if i == 0 else DOWNSAMPLE_PADDING)
             x = self.downsample_layers[i](x)
             for block in stage:
                 x = maybe_checkpoint(block, x, with_cp=self.with_cp)
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
+            feats[i] = x
+        return tuple(feats[i] for i in self.out_indices)
