@@ -19,7 +19,10 @@ TINY = dict(embed_dims=(16, 32, 32, 48), depths=(1, 1), num_heads=2, mlp_ratio=2
 #: parameters of the official ImageNet models (classification/models.py, 1000-class head
 #: included, LSQ step sizes and the unused activation-quantizer tensors excluded), measured by
 #: building bollossom/QSD-Transformer@cd73383; the paper rounds them to 15.1 / 31.3 / 55.4 M
-OFFICIAL = {'15m': (15_116_720, 15.1), '31m': (31_340_392, 31.3), '55m': (55_358_952, 55.4)}
+OFFICIAL = {'15m': (15_116_720, 15.1), '31m': (31_340_392, 31.3), '55m': (55_358_952, 55.4),
+            # the release's 19M backbone (seg/.../sdtv3.py built at its 19M config: 18,633,272)
+            # plus a 360 -> 1000 linear head; SDT-V3 (E-SpikeFormer) reports it as 19M
+            '19m': (18_994_272, 19.0)}
 
 
 def _tiny(**kwargs) -> QSDTransformer:
@@ -234,6 +237,100 @@ def test_energy_report_on_qsd_and_on_an_ann_backbone():
     assert ann.total_acs == 0
     assert ann.total_macs == count_flops(swin, torch.rand(1, 3, 64, 64))
     assert ann.energy_mj == pytest.approx(ann.total_macs * 4.6e-9)
+
+
+# ------------------------------------------------------------- SDT-V3 blocks (arch '19m')
+V3 = dict(TINY, block='sdt-v3')
+
+
+def _v3_spikes(x: torch.Tensor) -> torch.Tensor:
+    """SDT-V3's neuron (``spike_threshold=1``): ``round(clamp(x, 0, 4)) / 4``, half up."""
+    return torch.floor(torch.clamp(x, 0, 4) + 0.5) / 4
+
+
+def _conv_bn(conv: nn.Module, bn: nn.Module, z: torch.Tensor, pad: int = 0) -> torch.Tensor:
+    z = F.conv2d(z, conv.weight, conv.bias, padding=pad, groups=conv.groups)
+    return F.batch_norm(z, bn.running_mean, bn.running_var, bn.weight, bn.bias, False, 0.0,
+                        bn.eps)
+
+
+@pytest.mark.parametrize('layer_scale', [1e-6, None])
+@torch.no_grad()
+def test_sdt_v3_transformer_block_equals_a_hand_computation(layer_scale):
+    model = _tiny_v3(layer_scale)
+    block = model.stages[3].blocks[0]
+    x = torch.randn(1, 2, 32, 5, 6) * 2 + 0.5  # T=1, B=2, C=32, 30 tokens
+    ls = [block.layer_scale0, block.layer_scale1, block.layer_scale2]
+    if layer_scale is None:
+        assert all(p is None for p in ls)
+        ls = [torch.ones(32)] * 3
+    ls = [p.view(1, -1, 1, 1) for p in ls]
+    h = x[0]
+    sep = block.sep  # neuron, pw 1x1, BN, neuron, dw 3x3, BN, neuron, pw 1x1, BN
+    a = _v3_spikes(_conv_bn(sep.pwconv1, sep.bn1, _v3_spikes(h)))
+    a = _v3_spikes(_conv_bn(sep.dwconv, sep.dw_bn, a, pad=1))
+    h = h + ls[0] * _conv_bn(sep.pwconv2, sep.bn2, a)
+    attn, s = block.attn, _v3_spikes(h)
+    q, k, v = (_v3_spikes(_conv_bn(getattr(attn, f'{n}_conv'), getattr(attn, f'{n}_bn'), s))
+               for n in 'qkv')
+    assert v.shape[1] == 4 * 32  # V four times wider
+
+    def heads(z):  # [B, C, H, W] -> [B, 2 heads, N, C / 2]
+        return z.flatten(2).transpose(1, 2).reshape(2, 30, 2, -1).transpose(1, 2)
+
+    # the release's order and scale: (Q K^T) V * 2 / sqrt(C / heads)
+    o = (heads(q) @ heads(k).transpose(-2, -1)) @ heads(v) * (2 * 16 ** -0.5)
+    o = _v3_spikes(o.transpose(2, 3).reshape(2, 128, 5, 6))
+    h = h + ls[1] * _conv_bn(attn.proj_conv, attn.proj_bn, o)
+    mlp = block.mlp
+    m = _v3_spikes(_conv_bn(mlp.fc1_conv, mlp.fc1_bn, _v3_spikes(h)))
+    h = h + ls[2] * _conv_bn(mlp.fc2_conv, mlp.fc2_bn, m)
+    torch.testing.assert_close(block(x)[0], h)
+    # conv stage blocks: SepConv with the third neuron and a BN after the depth-wise conv
+    conv_sep = model.stages[2].blocks[0].sep
+    assert conv_sep.lif3 is not None and conv_sep.dwconv.kernel_size == (7, 7)
+
+
+def _tiny_v3(layer_scale=1e-6) -> QSDTransformer:
+    torch.manual_seed(0)
+    model = QSDTransformer(V3, bits=None, spike_threshold=1.0, layer_scale_init=layer_scale)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(0.0, 0.4)
+    for name, p in model.named_parameters():
+        if 'layer_scale' in name:
+            p.data.uniform_(0.3, 1.0)
+    return model.eval()
+
+
+def test_sdt_v3_keys_of_the_release_map_to_ours():
+    # released names (seg sdtv3.py / det sdeformer.py) -> ours, written out by hand
+    table = {
+        'downsample1_1.encode_conv.bias': 'stem.conv.bias',
+        'ConvBlock1_1.0.Conv.pwconv1.0.weight': 'stages.0.blocks.0.sep.pwconv1.weight',
+        'ConvBlock1_1.0.Conv.pwconv1.1.running_mean': 'stages.0.blocks.0.sep.bn1.running_mean',
+        'ConvBlock2_2.0.Conv.dwconv.1.weight': 'stages.2.blocks.1.sep.dw_bn.weight',
+        'ConvBlock2_2.0.Conv.pwconv2.0.weight': 'stages.2.blocks.1.sep.pwconv2.weight',
+        'ConvBlock2_2.0.Conv.pwconv2.1.bias': 'stages.2.blocks.1.sep.bn2.bias',
+        'ConvBlock2_2.0.bn2.bias': 'stages.2.blocks.1.bn2.bias',
+        'block3.0.conv.dwconv.0.weight': 'stages.3.blocks.0.sep.dwconv.weight',
+        'block3.0.attn.v_conv.0.weight': 'stages.3.blocks.0.attn.v_conv.weight',
+        'block3.0.attn.v_conv.1.weight': 'stages.3.blocks.0.attn.v_bn.weight',
+        'block4.0.attn.proj_conv.1.running_var': 'stages.4.blocks.0.attn.proj_bn.running_var',
+        'block4.0.layer_scale1': 'stages.4.blocks.0.layer_scale0',  # the conv branch's
+        'block4.0.layer_scale2': 'stages.4.blocks.0.layer_scale1',  # attention
+        'block4.0.layer_scale3': 'stages.4.blocks.0.layer_scale2',  # MLP
+        'block3.0.mlp.fc1_conv.weight': 'stages.3.blocks.0.mlp.fc1_conv.weight',
+    }
+    ours = _tiny_v3().state_dict()
+    released = {k: ours[v] for k, v in table.items()}
+    released['block3.0.mlp.fc1_conv.weight'] = ours[table['block3.0.mlp.fc1_conv.weight']][..., 0]
+    report = convert('qsd_model', {f'backbone.{k}': v for k, v in released.items()})
+    assert {k[len('backbone.'):] for k in report.state_dict} == set(table.values())
+    for k, v in report.state_dict.items():
+        assert torch.equal(v, ours[k[len('backbone.'):]]), k
 
 
 # ------------------------------------------------------------ training (slow, mmengine)

@@ -5,6 +5,12 @@ detector/segmentor file whose backbone keys start with ``backbone.``. Renames th
 ``stem`` / ``stages.{i}``, the RepConv ``Sequential`` indices to named parts, moves LSQ step
 sizes under ``.quant``, reshapes the MLP's Conv1d weights to 1x1 Conv2d, and drops the no-op
 activation quantizers (``.act.*``, ``ActLSQ`` returns its input unchanged) and the ImageNet head.
+
+The SDT-V3 (E-SpikeFormer) backbones of the release's 19M segmentor (``sdtv3.py``
+``Spiking_vit_MetaFormerv2``) and Cascade Mask R-CNN (``sdeformer.py`` ``SDEFormer``), i.e.
+``arch='19m'``, convert too: their ``Sequential(conv, BN)`` pairs become named parts, the
+transformer blocks' conv branch ``conv`` becomes ``sep`` and their LayerScales 1/2/3 (conv,
+attention, MLP) become 0/1/2.
 """
 import re
 from typing import Dict, List, Tuple
@@ -28,7 +34,7 @@ _STAGES: List[Tuple[str, str]] = [
     (r'^block4\.(\d+)\.', r'stages.4.blocks.\1.'),
 ]
 #: renames inside a stage (order matters: RepConv body before the outer BN)
-_INNER: List[Tuple[str, str]] = [
+_INNER: List[Tuple[str, object]] = [
     (r'\.encode_conv\.', '.conv.'),
     (r'\.encode_bn\.', '.bn.'),
     (r'\.Conv\.', '.sep.'),
@@ -38,6 +44,12 @@ _INNER: List[Tuple[str, str]] = [
     (r'\.(q|k|v|proj)_conv\.0\.body\.2\.1\.', r'.\1_conv.pw2.'),
     (r'\.(q|k|v|proj)_conv\.0\.body\.2\.2\.', r'.\1_conv.bn.'),
     (r'\.(q|k|v|proj)_conv\.1\.', r'.\1_bn.'),
+    # SDT-V3 blocks: 1x1 Q/K/V/proj convs, Sequential(conv, BN) inside SepConv_Spike
+    (r'\.(q|k|v|proj)_conv\.0\.weight$', r'.\1_conv.weight'),
+    (r'\.(blocks\.\d+)\.conv\.', r'.\1.sep.'),
+    (r'\.sep\.(pwconv1|dwconv|pwconv2)\.0\.', r'.sep.\1.'),
+    (r'\.sep\.(pwconv1|dwconv|pwconv2)\.1\.',
+     lambda m: f".sep.{dict(pwconv1='bn1', dwconv='dw_bn', pwconv2='bn2')[m.group(1)]}."),
     (r'\.(alpha|init_state)$', r'.quant.\1'),
 ]
 
@@ -66,17 +78,24 @@ def convert_qsd(state_dict: Dict[str, torch.Tensor]) -> ConversionReport:
                       if k.startswith('backbone.')}
         notes.append(f'kept the backbone of a detector/segmentor file ({len(others)} '
                      'neck/head keys dropped)')
+    # SDT-V3 transformer blocks open with a conv branch and number their LayerScales from it
+    sdt_v3 = any(re.match(r'block[34]\.\d+\.conv\.', k) for k in state_dict)
     out = {}
     for key, value in state_dict.items():
         if '.act.' in key or key.startswith(('head.', 'lif.')):
             dropped.append(key)
             continue
         new = _rename(key)
+        if sdt_v3:
+            new = re.sub(r'\.layer_scale([123])$', lambda m: f'.layer_scale{int(m.group(1)) - 1}',
+                         new)
         if re.search(r'\.fc[12]_conv\.weight$', new) and value.dim() == 3:
             value = value.unsqueeze(-1)  # Conv1d k=1 -> Conv2d 1x1
         out[new] = value
     if any(k.startswith('head.') for k in dropped):
         notes.append('dropped the ImageNet classifier (head.*)')
+    if sdt_v3:
+        notes.append("SDT-V3 blocks (build QSDTransformer with arch='19m')")
     return ConversionReport(out, dropped, notes)
 
 

@@ -42,11 +42,11 @@ class _SpikeConvBN(nn.Module):
 
 
 class SepConv(nn.Module):
-    """Spiking inverted separable conv: neuron -> pw 1x1 (x2) -> BN -> neuron -> dw 7x7 ->
-    pw 1x1 -> BN."""
+    """Spiking inverted separable conv: neuron -> pw 1x1 (x2) -> BN -> neuron -> dw kxk ->
+    [BN -> neuron ->] pw 1x1 -> BN (``spike_dw``: the bracket, SDT-V3's ``SepConv_Spike``)."""
 
     def __init__(self, dim: int, bits: Optional[int], node_cfg: dict, expansion: int = 2,
-                 kernel_size: int = 7) -> None:
+                 kernel_size: int = 7, spike_dw: bool = False) -> None:
         super().__init__()
         hidden = dim * expansion
         self.lif1 = MultiSpikeNode(**node_cfg)
@@ -55,20 +55,26 @@ class SepConv(nn.Module):
         self.lif2 = MultiSpikeNode(**node_cfg)
         self.dwconv = LSQConv2d(hidden, hidden, kernel_size, padding=kernel_size // 2,
                                 groups=hidden, bias=False, bits=bits)
+        self.dw_bn = nn.BatchNorm2d(hidden) if spike_dw else None
+        self.lif3 = MultiSpikeNode(**node_cfg) if spike_dw else None
         self.pwconv2 = LSQConv2d(hidden, dim, 1, bias=False, bits=bits)
         self.bn2 = nn.BatchNorm2d(dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = seq_apply(lambda z: self.bn1(self.pwconv1(z)), self.lif1(x))
-        return seq_apply(lambda z: self.bn2(self.pwconv2(self.dwconv(z))), self.lif2(x))
+        if self.lif3 is None:
+            return seq_apply(lambda z: self.bn2(self.pwconv2(self.dwconv(z))), self.lif2(x))
+        x = self.lif3(seq_apply(lambda z: self.dw_bn(self.dwconv(z)), self.lif2(x)))
+        return seq_apply(lambda z: self.bn2(self.pwconv2(z)), x)
 
 
 class ConvBlock(nn.Module):
     """Conv stage block: ``x + SepConv(x)``, then ``x + BN(conv3x3(s(BN(conv3x3(s(x))))))``."""
 
-    def __init__(self, dim: int, mlp_ratio: int, bits: Optional[int], node_cfg: dict) -> None:
+    def __init__(self, dim: int, mlp_ratio: int, bits: Optional[int], node_cfg: dict,
+                 spike_dw: bool = False) -> None:
         super().__init__()
-        self.sep = SepConv(dim, bits, node_cfg)
+        self.sep = SepConv(dim, bits, node_cfg, spike_dw=spike_dw)
         self.lif1 = MultiSpikeNode(**node_cfg)
         self.conv1 = LSQConv2d(dim, dim * mlp_ratio, 3, padding=1, bias=False, bits=bits)
         self.bn1 = nn.BatchNorm2d(dim * mlp_ratio)
@@ -99,20 +105,53 @@ class SpikeMLP(nn.Module):
         return seq_apply(lambda z: self.fc2_bn(self.fc2_conv(z)), self.fc2_lif(x))
 
 
-class SpikeTransformerBlock(nn.Module):
-    """``x + ls1 * QSDSA(x)``, then ``x + ls2 * MLP(x)`` (LayerScale, no DropPath, as released)."""
+def _layer_scale(dim: int, init: Optional[float]) -> Optional[nn.Parameter]:
+    return None if init is None else nn.Parameter(torch.full((dim,), float(init)))
 
-    def __init__(self, dim: int, num_heads: int, mlp_ratio: int, bits: Optional[int],
-                 node_cfg: dict, attn_scale: float, layer_scale_init: float) -> None:
+
+class SpikeTransformerBlock(nn.Module):
+    """``[x + ls0 * SepConv(x)]``, ``x + ls1 * attn(x)``, ``x + ls2 * MLP(x)`` (no DropPath,
+    as released). The bracketed conv branch exists with ``sep_kernel`` (SDT-V3's blocks);
+    ``layer_scale_init=None`` drops the LayerScales (the release's det ``SDEFormer``)."""
+
+    def __init__(self, dim: int, mlp_ratio: int, bits: Optional[int], node_cfg: dict,
+                 attn_cfg: dict, layer_scale_init: Optional[float],
+                 sep_kernel: Optional[int] = None) -> None:
         super().__init__()
-        self.attn = QSDSA(dim, num_heads, scale=attn_scale, bits=bits, **node_cfg)
+        self.sep = None
+        if sep_kernel is not None:
+            self.sep = SepConv(dim, bits, node_cfg, kernel_size=sep_kernel, spike_dw=True)
+        self.attn = QSDSA(dim, bits=bits, **attn_cfg, **node_cfg)
         self.mlp = SpikeMLP(dim, dim * mlp_ratio, bits, node_cfg)
-        self.layer_scale1 = nn.Parameter(torch.full((dim,), layer_scale_init))
-        self.layer_scale2 = nn.Parameter(torch.full((dim,), layer_scale_init))
+        self.layer_scale0 = _layer_scale(dim, layer_scale_init) if self.sep is not None else None
+        self.layer_scale1 = _layer_scale(dim, layer_scale_init)
+        self.layer_scale2 = _layer_scale(dim, layer_scale_init)
+
+    @staticmethod
+    def _residual(x: torch.Tensor, branch: nn.Module, scale: Optional[nn.Parameter]
+                  ) -> torch.Tensor:
+        y = branch(x)
+        return x + (y if scale is None else y * scale.view(1, 1, -1, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(x) * self.layer_scale1.view(1, 1, -1, 1, 1)
-        return x + self.mlp(x) * self.layer_scale2.view(1, 1, -1, 1, 1)
+        if self.sep is not None:
+            x = self._residual(x, self.sep, self.layer_scale0)
+        x = self._residual(x, self.attn, self.layer_scale1)
+        return self._residual(x, self.mlp, self.layer_scale2)
+
+
+#: The block families an arch is built from (``arch['block']``). ``'qsd'``: the QSD-Transformer's
+#: own (Q-SDSA on quantized RepConvs, attention neuron ``count / 2``, scale 0.25).
+#: ``'sdt-v3'``: the Spike-Driven Transformer V3 (E-SpikeFormer) blocks of the release's 19M
+#: segmentor (``seg/.../backbones/sdtv3.py``) and Cascade Mask R-CNN (``det/.../sdeformer.py``):
+#: a third neuron inside every SepConv, a SepConv(3x3) branch before the attention, 1x1-conv
+#: Q/K/V with V four times wider, attention neuron ``count / D``, scale ``2 / sqrt(C / heads)``.
+BLOCKS = {
+    'qsd': dict(spike_dw=False, sep_kernel=None, rep_conv=True, v_ratio=1, attn_norm=2.0,
+                attn_scale=lambda head_dim: 0.25),
+    'sdt-v3': dict(spike_dw=True, sep_kernel=3, rep_conv=False, v_ratio=4, attn_norm=None,
+                   attn_scale=lambda head_dim: 2.0 * head_dim ** -0.5),
+}
 
 
 class QSDStage(nn.Module):
@@ -144,8 +183,12 @@ class QSDTransformer(DenseBackbone):
 
     Args:
         arch: ``'15m'``, ``'31m'``, ``'55m'`` (the official 15.1/31.3/55.4M models, counted
-            with their ImageNet head) or a dict with ``embed_dims`` (4 ints), ``depths``
-            (blocks of stages 3 and 4), ``num_heads``, ``mlp_ratio``.
+            with their ImageNet head), ``'19m'`` (the release's SDT-V3 / E-SpikeFormer 19M
+            backbone of its 19M segmentor and Cascade Mask R-CNN) or a dict with
+            ``embed_dims`` (4 ints), ``depths`` (blocks of stages 3 and 4), ``num_heads``,
+            ``mlp_ratio`` and optionally ``block`` (a :data:`BLOCKS` key, default ``'qsd'``).
+            The released 19M models also use ``bits=None`` and ``spike_threshold=1.0``; the
+            det one ``layer_scale_init=None``.
         in_channels: input channels.
         bits: LSQ weight bits of every conv (``None``: full precision).
         time_steps: ``T``; the image is repeated over ``T`` steps, outputs are averaged.
@@ -154,12 +197,14 @@ class QSDTransformer(DenseBackbone):
             the stages they return: (1, 2, 3, 4) for detection, (0, 1, 2, 4) for
             segmentation).
         levels: ``D``, spike levels of the neurons (4 as released).
+        spike_threshold: input worth one spike of every neuron (``None``: ``1 / D``, QSD's
+            ``round(clamp(D x, 0, D)) / D``; 1.0: SDT-V3's ``round(clamp(x, 0, D)) / D``).
         decay: neuron membrane decay (``None``: the released stateless neuron; with it,
             ``T > 1`` only repeats the same computation).
         spiking: ``False`` builds the real-valued counterpart (neurons clamp without rounding;
             with ``bits=None`` an ANN), e.g. as a distillation teacher.
-        attn_scale: Q-SDSA scale (0.25 as released).
-        layer_scale_init: LayerScale init of the transformer blocks.
+        attn_scale: attention scale (``None``: the block family's, 0.25 for QSD).
+        layer_scale_init: LayerScale init of the transformer blocks (``None``: none).
         out_indices: stages to return (0..4).
         frozen_stages: -1 none; 0 the stem; i the stem and stages 1..i (stage i = index i-1).
         norm_eval: keep batch norms in eval mode.
@@ -180,20 +225,27 @@ class QSDTransformer(DenseBackbone):
         '15m': dict(embed_dims=(64, 128, 256, 360), depths=(6, 2), num_heads=8, mlp_ratio=4),
         '31m': dict(embed_dims=(96, 192, 384, 480), depths=(6, 2), num_heads=8, mlp_ratio=4),
         '55m': dict(embed_dims=(128, 256, 512, 640), depths=(6, 2), num_heads=8, mlp_ratio=4),
+        '19m': dict(embed_dims=(64, 128, 256, 360), depths=(6, 2), num_heads=8, mlp_ratio=4,
+                    block='sdt-v3'),
     }
     arch_keys = ('embed_dims', 'depths', 'num_heads', 'mlp_ratio')
 
     def __init__(self, arch: Union[str, dict] = '15m', in_channels: int = 3,
                  bits: Optional[int] = 4, time_steps: int = 1, keep_time: bool = False,
-                 levels: int = 4,
-                 decay: Optional[float] = None, spiking: bool = True, attn_scale: float = 0.25,
-                 layer_scale_init: float = 1e-6, out_indices: Sequence[int] = (1, 2, 3, 4),
+                 levels: int = 4, spike_threshold: Optional[float] = None,
+                 decay: Optional[float] = None, spiking: bool = True,
+                 attn_scale: Optional[float] = None,
+                 layer_scale_init: Optional[float] = 1e-6, out_indices: Sequence[int] = (1, 2, 3, 4),
                  frozen_stages: int = -1, norm_eval: bool = False, with_cp: bool = False,
                  distill: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(frozen_stages=frozen_stages, norm_eval=norm_eval, init_cfg=init_cfg)
         cfg = self.resolve_arch(arch)
         dims, depths = tuple(cfg['embed_dims']), tuple(cfg['depths'])
+        block = BLOCKS.get(cfg.get('block', 'qsd'))
+        if block is None:
+            raise KeyError(f"QSDTransformer: arch block must be one of {sorted(BLOCKS)}, got "
+                           f"{cfg['block']!r}")
         if len(dims) != 4 or len(depths) != 2:
             raise ValueError('QSDTransformer: arch needs 4 embed_dims and 2 depths (blocks of '
                              f'stages 3 and 4), got {dims} and {depths}')
@@ -209,18 +261,21 @@ class QSDTransformer(DenseBackbone):
             raise ValueError('QSDTransformer: with_cp=True would run stateful neurons twice; '
                              'use it only with decay=None')
         self.time_steps, self.bits, self.keep_time = time_steps, bits, keep_time
-        node = dict(levels=levels, decay=decay, analog=not spiking)
+        node = dict(levels=levels, decay=decay, analog=not spiking, threshold=spike_threshold)
         ratio, heads = int(cfg['mlp_ratio']), int(cfg['num_heads'])
 
         def down(cin, cout, stride):
             return _SpikeConvBN(cin, cout, 3, stride, 1, True, bits, node)
 
         def conv_blocks(dim, n):
-            return [ConvBlock(dim, ratio, bits, node) for _ in range(n)]
+            return [ConvBlock(dim, ratio, bits, node, block['spike_dw']) for _ in range(n)]
 
         def tfm_blocks(dim, n):
-            return [SpikeTransformerBlock(dim, heads, ratio, bits, node, attn_scale,
-                                          layer_scale_init) for _ in range(n)]
+            scale = block['attn_scale'](dim // heads) if attn_scale is None else attn_scale
+            attn = dict(num_heads=heads, scale=scale, rep_conv=block['rep_conv'],
+                        v_ratio=block['v_ratio'], attn_norm=block['attn_norm'])
+            return [SpikeTransformerBlock(dim, ratio, bits, node, attn, layer_scale_init,
+                                          block['sep_kernel']) for _ in range(n)]
 
         c0 = dims[0] // 2
         self.stem = _SpikeConvBN(in_channels, c0, 7, 2, 3, False, bits, node)
