@@ -361,7 +361,8 @@ def test_two_training_iterations_and_a_test_pass_on_shapes(config, shapes_root, 
 @pytest.mark.parametrize('config', [
     'mask-rcnn_qsd-15m_fpn_15e_coco.py', 'mask-rcnn_qsd-31m_fpn_1x_coco.py',
     'fpn_qsd-15m_160k_ade20k-512x512.py', 'upernet_qsd-15m_160k_ade20k-512x512.py',
-    'mask-rcnn_qsd-31m_fpn_1x_shapes-coco.py', 'upernet_qsd-15m_160k_shapes-ade20k.py'])
+    'mask-rcnn_qsd-31m_fpn_1x_shapes-coco.py', 'upernet_qsd-15m_160k_shapes-ade20k.py',
+    'fpn_qsd-19m_qfpn_160k_ade20k-512x512.py', 'cascade-mask-rcnn_qsd-19m_spike-fpn_36e_coco.py'])
 def test_configs_resolve_channels_and_true_strides(config):
     from pathlib import Path
 

@@ -19,3 +19,6 @@ shapes_cascade_bbox_heads = [
     _stage([0.1, 0.1, 0.2, 0.2]), _stage([0.05, 0.05, 0.1, 0.1]),
     _stage([0.033, 0.033, 0.067, 0.067])
 ]
+# their spiking counterparts (see spike_cascade_bbox_heads in cascade-mask-rcnn_fpn.py)
+shapes_spike_cascade_bbox_heads = [dict(h, type='mmplugins.SpikeConvFCBBoxHead')
+                                   for h in shapes_cascade_bbox_heads]

@@ -20,3 +20,7 @@ model = dict(
     backbone=dict(init_cfg=None),
     roi_head=dict(bbox_head=[_stage([0.1, 0.1, 0.2, 0.2]), _stage([0.05, 0.05, 0.1, 0.1]),
                              _stage([0.033, 0.033, 0.067, 0.067])]))
+# the same three heads with a spiking neuron before every conv/fc (the QSD release's Cascade
+# Mask R-CNN); a spiking config assigns them with bbox_head={{_base_.spike_cascade_bbox_heads}}
+spike_cascade_bbox_heads = [dict(h, type='mmplugins.SpikeConvFCBBoxHead')
+                            for h in model['roi_head']['bbox_head']]
