@@ -220,6 +220,12 @@ def _model_params(config: str, arch: str) -> float:
     ('mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py', 'tiny', 29.0),
     ('mask-rcnn_vit-comer-s_fpn_ms-crop-1x_coco.py', 'small', 50.0),
     ('mask-rcnn_vit-comer-b_fpn_ms-crop-1x_coco.py', 'base', 129.0),
+    # DINOv2: the paper lists the DeiT models' counts; the 37x37 position grid (pretrain_size
+    # 592) holds (37**2 - 14**2) * C more parameters (whole detector S: 50.76M, B: 129.74M)
+    ('mask-rcnn_vit-comer-s-dinov2_fpn_ms-crop-1x_coco.py', 'small',
+     50.0 + (37 ** 2 - 14 ** 2) * 384 / 1e6),
+    ('mask-rcnn_vit-comer-b-dinov2_fpn_ms-crop-3x_coco.py', 'base',
+     129.0 + (37 ** 2 - 14 ** 2) * 768 / 1e6),
     ('upernet_vit-comer-t_160k_ade20k-512x512.py', 'tiny', 38.7),
     ('upernet_vit-comer-s_160k_ade20k-512x512.py', 'small', 61.4),
     ('upernet_vit-comer-b_160k_ade20k-512x512.py', 'base', 144.7)])
@@ -320,6 +326,57 @@ def test_convert_interpolates_pos_embed_and_rejects_other_layouts():
     patch14 = dict(deit, **{'patch_embed.proj.weight': torch.zeros(32, 3, 14, 14)})
     with pytest.raises(ValueError, match='14x14 patches'):
         convert('deit', patch14)
+
+
+def _dinov2_layout(dims: int, depth: int) -> dict:
+    """A DINOv2 ViT file (facebookresearch/dinov2 layout): patch 14, a 37x37 grid (518 / 14)
+    after the class token, ``ls{1,2}.gamma`` layer scales, ``mask_token``; blocks 2.. stored in
+    chunks (``blocks.<chunk>.<i>.``) as in DINOv2's training checkpoints."""
+    sd = _deit_layout(dims, depth, 37)
+    sd.pop('head.weight'), sd.pop('head.bias')
+    sd['patch_embed.proj.weight'] = torch.randn(dims, 3, 14, 14)
+    sd['mask_token'] = torch.zeros(1, dims)
+    for i in range(depth):
+        for g in (1, 2):
+            sd[f'blocks.{i}.ls{g}.gamma'] = torch.rand(dims)
+    return {(k.replace(f'blocks.{k.split(".")[1]}.', f'blocks.1.{k.split(".")[1]}.')
+             if k.startswith('blocks.') and int(k.split('.')[1]) >= 2 else k): v
+            for k, v in sd.items()}
+
+
+def test_convert_dinov2_resizes_the_patch_kernel_and_keeps_layer_scale(tmp_path):
+    import torch.nn.functional as F
+    dino = _dinov2_layout(32, 4)
+    rep = convert('dinov2', dino)
+    sd = rep.state_dict
+    # layer scales become the ViT-CoMer block's gammas (chunked blocks flattened)
+    assert torch.equal(sd['blocks.0.gamma1'], dino['blocks.0.ls1.gamma'])
+    assert torch.equal(sd['blocks.3.gamma2'], dino['blocks.1.3.ls2.gamma'])
+    assert torch.equal(sd['blocks.3.attn.qkv.weight'], dino['blocks.1.3.attn.qkv.weight'])
+    assert {'cls_token', 'mask_token', 'norm.weight'} <= set(rep.dropped)
+    # 14x14 -> 16x16 bicubic (align_corners=False); a constant kernel stays constant, since
+    # the bicubic weights of every output tap sum to one
+    kernel = sd['patch_embed.proj.weight']
+    assert kernel.shape == (32, 3, 16, 16)
+    torch.testing.assert_close(kernel, F.interpolate(dino['patch_embed.proj.weight'], (16, 16),
+                                                     mode='bicubic', align_corners=False))
+    flat = convert('dinov2', dict(dino, **{'patch_embed.proj.weight':
+                                           torch.full((32, 3, 14, 14), 0.5)}))
+    torch.testing.assert_close(flat.state_dict['patch_embed.proj.weight'],
+                               torch.full((32, 3, 16, 16), 0.5))
+    # the 37x37 grid is kept: pretrain_size=592 (37 patches of 16), as the released configs
+    torch.testing.assert_close(sd['pos_embed'], dino['pos_embed'][:, 1:])
+    path = tmp_path / 'dinov2.pth'
+    torch.save({'state_dict': sd}, path)
+    model = tiny(pretrain_size=592)
+    load_backbone_checkpoint(model, str(path), allowed_missing=model.fresh_param_prefixes)
+    assert torch.equal(model.blocks[2].gamma1, dino['blocks.1.2.ls1.gamma'])
+    assert torch.equal(model.patch_embed.proj.weight, kernel)
+    # an already resized (patch-16) file passes through; ViT-g's SwiGLU blocks are refused
+    again = convert('dinov2', dict(dino, **{'patch_embed.proj.weight': kernel}))
+    assert torch.equal(again.state_dict['patch_embed.proj.weight'], kernel)
+    with pytest.raises(ValueError, match='SwiGLU'):
+        convert('dinov2', dict(dino, **{'blocks.0.mlp.w12.weight': torch.zeros(1)}))
 
 
 # ------------------------------------------------------------- layer decay and freezing

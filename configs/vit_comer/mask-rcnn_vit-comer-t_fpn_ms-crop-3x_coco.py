@@ -1,4 +1,6 @@
-# Mask R-CNN + ViT-CoMer-T, 3x (36 epochs, lr steps at 27 and 33); otherwise as the 1x config.
+# Mask R-CNN + ViT-CoMer-T, 3x (36 epochs, lr steps at 27 and 33, from detection/configs/
+# mask_rcnn/dinov2/mask_rcnn_dinov2_comer_small_fpn_3x_coco.py via _base_/schedules/
+# schedule_3x.py: the T 3x borrows the S one); otherwise as the 1x config.
 _base_ = './mask-rcnn_vit-comer-t_fpn_ms-crop-1x_coco.py'
 max_epochs = 36
 train_cfg = dict(max_epochs=max_epochs)

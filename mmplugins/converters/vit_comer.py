@@ -15,6 +15,15 @@ ViT-CoMer blocks have layer scale (a scale of one is the plain block).
 
 Position embeddings are interpolated (bicubic) only when ``pretrain_size`` is given, so the
 grid matches ``ViTCoMer(pretrain_size=...)``; otherwise the file's grid is kept.
+
+DINOv2 (``dinov2`` converter; facebookresearch/dinov2 ``dinov2_vit{s,b}14_pretrain.pth``, the
+weights of the released ``detection/configs/mask_rcnn/dinov2/`` configs): the layer scales
+``ls{1,2}.gamma`` become ``gamma{1,2}``, chunked blocks (``blocks.<chunk>.<i>.``) are flattened,
+``mask_token`` / ``register_tokens`` are dropped, and the 14x14 patch kernel is resized to 16x16
+by bicubic interpolation (``align_corners=False``): the "p14to16" conversion of EVA and ViTDet
+that the release's ``dinov2_vit*14_pretrain_14to16_torch17.pth`` names (that file itself is on
+Baidu Pan only and could not be checked). The 37x37 position grid is kept: the released configs
+set ``pretrain_size=592`` (37 patches of 16), so ``ViTCoMer(pretrain_size=592)`` loads it.
 """
 import math
 import re
@@ -27,7 +36,7 @@ import torch.nn.functional as F
 from .base import ConversionReport, StateDict, register_converter
 
 _VIT_ONLY_DROP = ('cls_token', 'dist_token', 'norm.', 'fc_norm.', 'head.', 'head_dist.',
-                  'pre_logits.', 'reg_token', 'mask_token')
+                  'pre_logits.', 'reg_token', 'register_tokens', 'mask_token')
 
 
 def _pos_embed_grid(pos: torch.Tensor, pretrain_size: Optional[int], patch_size: int,
@@ -124,4 +133,41 @@ def convert_vit_comer(state_dict: StateDict, pretrain_size: Optional[int] = None
             report.notes.append(f'passed {len(others)} neck/head tensors through unchanged')
     else:
         _convert_backbone(sd, pretrain_size, patch_size, report, '')
+    return report
+
+
+def resize_patch_kernel(weight: torch.Tensor, size: int) -> torch.Tensor:
+    """Resize a ``(C, 3, k, k)`` patch-embedding kernel to ``size x size`` (bicubic,
+    ``align_corners=False``, the p14to16 convention); computed in fp32, returned in the input
+    dtype."""
+    return F.interpolate(weight.float(), size=(size, size), mode='bicubic',
+                         align_corners=False).to(weight.dtype)
+
+
+@register_converter('dinov2')
+def convert_dinov2(state_dict: StateDict, patch_size: int = 16) -> ConversionReport:
+    """Convert a DINOv2 ViT-S/B (patch 14, or an already resized patch-16 file) to the
+    ``mmplugins.ViTCoMer`` layout (module docstring); load with ``pretrain_size=592`` and
+    ``pretrained_scope='vit'``."""
+    sd = OrderedDict((k[len('module.'):] if k.startswith('module.') else k, v)
+                     for k, v in state_dict.items())
+    if any(k.startswith('backbone.') for k in sd):
+        sd = OrderedDict((k[len('backbone.'):], v) for k, v in sd.items()
+                         if k.startswith('backbone.'))
+    if any('.mlp.w12.' in k for k in sd):
+        raise ValueError('dinov2 converter: SwiGLU blocks (mlp.w12, ViT-g) are not supported; '
+                         'ViT-CoMer uses the ViT-S/B models')
+    timm = OrderedDict()
+    for key, value in sd.items():
+        key = re.sub(r'^blocks\.\d+\.(\d+)\.', r'blocks.\1.', key)  # block chunks
+        key = re.sub(r'\.ls([12])\.gamma$', r'.gamma\1', key)
+        timm[key] = value
+    notes = []
+    kernel = timm.get('patch_embed.proj.weight')
+    if kernel is not None and kernel.shape[-1] != patch_size:
+        notes.append(f'patch_embed.proj.weight: bicubic {kernel.shape[-1]}x{kernel.shape[-1]} '
+                     f'-> {patch_size}x{patch_size}')
+        timm['patch_embed.proj.weight'] = resize_patch_kernel(kernel, patch_size)
+    report = convert_vit_comer(timm, patch_size=patch_size)
+    report.notes[:0] = notes
     return report

@@ -1,0 +1,10 @@
+# Mask R-CNN + ViT-CoMer-S from DINOv2-S weights, 1x, as the official
+# detection/configs/mask_rcnn/dinov2/mask_rcnn_dinov2_comer_small_fpn_1x_coco.py: the recipe
+# of mask-rcnn_vit-comer-s_fpn_ms-crop-1x_coco.py (whose values are this released config's)
+# with the DINOv2 ViT: pretrain_size=592 (img_size=592 there, the 37x37 position grid of DINOv2's
+# 518 / 14, kept at patch 16), its 14x14 patch kernel resized to 16x16 (bicubic) by the converter.
+# Weights (facebookresearch/dinov2): python tools/convert_checkpoint.py dinov2 \
+#   dinov2_vits14_pretrain.pth checkpoints/vit-comer-small_dinov2.pth
+_base_ = './mask-rcnn_vit-comer-s_fpn_ms-crop-1x_coco.py'
+pretrained = 'checkpoints/vit-comer-small_dinov2.pth'
+model = dict(backbone=dict(pretrain_size=592, init_cfg=dict(checkpoint=pretrained)))
