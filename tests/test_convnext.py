@@ -279,6 +279,20 @@ def test_shapes_twin_trains_two_iterations(shapes_root, tmp_path):
     config = 'configs/kmax/kmax-deeplab_convnext-t_8xb8-lsj-150k_shapes-coco-panoptic.py'
     runner = train_tiny(config, shapes_root, tmp_path, iters=2, cfg_options=opts)
     assert type(runner.model.backbone).__name__ == 'ConvNeXt'
-    assert runner.model.panoptic_head.in_channels == list(TINY['dims'])
+    assert list(runner.cfg.model.panoptic_head.in_channels) == list(TINY['dims'])
     assert runner.iter == 2
     assert math.isfinite(runner.message_hub.get_scalar('train/loss').current())
+    # the released optimizer rules (kMaX-PT train_net.py build_optimizer): backbone lr x0.1,
+    # no decay on norms, biases, gamma, relative position embeddings and cluster centres
+    groups = {name: (g['lr'], g['weight_decay'])
+              for g in runner.optim_wrapper.optimizer.param_groups for name in g['param_names']}
+    base = 5e-4
+    for name, want in {'backbone.stages.0.0.gamma': (0.1 * base, 0.0),
+                       'backbone.stages.0.0.norm.weight': (0.1 * base, 0.0),
+                       'backbone.downsample_layers.1.1.bias': (0.1 * base, 0.0),
+                       'backbone.stages.0.0.mlp.fc1.weight': (0.1 * base, 0.05),
+                       'backbone.downsample_layers.0.0.weight': (0.1 * base, 0.05)}.items():
+        assert groups[name] == pytest.approx(want), name
+    head = {n: v for n, v in groups.items() if n.startswith('panoptic_head.')}
+    assert {v for n, v in head.items() if 'cluster_centers' in n or '_rpe.' in n} == {(base, 0.0)}
+    assert (base, 0.05) in head.values()

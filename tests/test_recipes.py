@@ -19,7 +19,10 @@ Sources (the official repositories' config files, read at the commits the refere
   CoMer    Traffic-X/ViT-CoMer detection/configs/mask_rcnn/dinov2/*.py,
            segmentation/configs/ade20k/upernet_vit_comer_*_512_160k_ade20k.py
   kMaX     bytedance/kmax-deeplab configs/{coco,ade20k}/panoptic_segmentation/kmax_r50.yaml,
-           train_net_utils.py (TF2WarmupPolyLR), kmax_deeplab/kmax_model.py (test padding)
+           configs/coco/panoptic_segmentation/kmax_convnext_{tiny,small,base,large}.yaml,
+           configs/ade20k/panoptic_segmentation/kmax_convnext_large.yaml (on kmax_r50.yaml),
+           train_net.py (build_optimizer), train_net_utils.py (TF2WarmupPolyLR),
+           kmax_deeplab/kmax_model.py (test padding)
   QSD      bollossom/QSD-Transformer det/configs/q_sformer_mask_rcnn/*.py
 """
 from pathlib import Path
@@ -96,6 +99,7 @@ EXTRACT: Dict[str, Callable[[Config], Any]] = {
         _pipeline_step(_train_pipeline(c), 'RandomCrop', -1)['crop_size']),
     'retina_neck': lambda c: (c.model.neck.start_level, c.model.neck.add_extra_convs),
     'backbone_arch': lambda c: c.model.backbone.arch,
+    'pretrained': lambda c: c.model.backbone.init_cfg.checkpoint,
     'neck': lambda c: (c.model.neck.type, c.model.neck.get('gnconv_cfg')),
     'uper_head': lambda c: (c.model.decode_head.type, c.model.decode_head.get('gnconv_cfg')),
 }
@@ -285,10 +289,24 @@ RECIPES: List[Tuple[str, str, dict]] = [
 # kMaX-DeepLab: every COCO config follows kmax_r50.yaml (COCO), the ADE20K ones the ADE20K yaml.
 KMAX_COCO = sorted(p.name for p in (REPO / 'configs/kmax').glob('*_coco-panoptic.py'))
 KMAX_ADE = sorted(p.name for p in (REPO / 'configs/kmax').glob('*_ade20k-1281x1281.py'))
+# The released ConvNeXt configs (each on its dataset's kmax_r50.yaml): DROP_PATH_RATE, DEPTHS/DIMS
+# and WEIGHTS (convnext_{size}_22k_1k_384, converted by tools/convert_checkpoint.py convnext).
+KMAX_CONVNEXT = {
+    f'kmax-deeplab_convnext-{size[0]}_8xb8-lsj-150k_coco-panoptic.py': (
+        f'kMaX configs/coco/panoptic_segmentation/kmax_convnext_{size}.yaml',
+        dict(KMAX, total_batch=64, iters=150000, drop_path=dp, backbone_arch=size,
+             pretrained=f'checkpoints/convnext-{size}_in22k-in1k-384.pth'))
+    for size, dp in [('tiny', 0.3), ('small', 0.4), ('base', 0.5), ('large', 0.6)]}
+KMAX_CONVNEXT['kmax-deeplab_convnext-l_8xb8-100k_ade20k-1281x1281.py'] = (
+    'kMaX configs/ade20k/panoptic_segmentation/kmax_convnext_large.yaml',
+    dict(KMAX, iters=100000, drop_path=0.7, backbone_arch='large',
+         pretrained='checkpoints/convnext-large_in22k-in1k-384.pth'))
 RECIPES += [(f'kmax/{name}', 'kMaX configs/coco/panoptic_segmentation/kmax_r50.yaml',
-             dict(KMAX, total_batch=64, iters=150000)) for name in KMAX_COCO]
+             dict(KMAX, total_batch=64, iters=150000))
+            for name in KMAX_COCO if name not in KMAX_CONVNEXT]
 RECIPES += [(f'kmax/{name}', 'kMaX configs/ade20k/panoptic_segmentation/kmax_r50.yaml',
-             dict(KMAX, iters=100000)) for name in KMAX_ADE]
+             dict(KMAX, iters=100000)) for name in KMAX_ADE if name not in KMAX_CONVNEXT]
+RECIPES += [(f'kmax/{name}', source, values) for name, (source, values) in KMAX_CONVNEXT.items()]
 
 # The toolkit's deliberate differences from the released configs (each also in the config's
 # comment and the model README). Values in RECIPES above are the toolkit's where these apply.
@@ -361,6 +379,14 @@ def test_kmax_released_schedule_losses_and_test_padding(name):
         assert _pipeline_step(_train_pipeline(cfg), 'RandomResize')['ratio_range'] == (0.5, 2.0)
     if 'hornet-tiny' in name:  # as the HorNet-T detection configs
         assert cfg.model.backbone.drop_path_rate == 0.4
+    if name in KMAX_CONVNEXT:
+        # train_net.py build_optimizer: no decay on norms, biases, gamma, _rpe, cluster centres
+        # (every 1-D parameter is a norm, bias or gamma); MODEL.CONVNEXT.LSIT 1e-6
+        assert cfg.optim_wrapper.constructor == 'mmplugins.LayerDecayOptimWrapperConstructor'
+        paramwise = cfg.optim_wrapper.paramwise_cfg
+        assert paramwise.no_decay_1d and paramwise.get('layer_decay_rate', 1.0) == 1.0
+        assert set(paramwise.no_decay_keys) == {'_rpe.', 'cluster_centers'}
+        assert cfg.model.backbone.layer_scale_init_value == 1e-6
 
 
 def test_kmax_scheduler_reproduces_the_released_curve():
