@@ -6,6 +6,14 @@ needed) and ``accuracy_vs_{flops,latency,energy}.png`` (Pareto front marked) int
 Usage:
     python tools/leaderboard.py [WORK_DIRS...] [--bench-dir leaderboard/bench]
                                 [--out-dir leaderboard] [--benchmark]
+    python tools/leaderboard.py --suite [--rows NAME ...] [--jobs 2] [--threads 1]
+                                [--max-seeds N] [--no-train] [--no-bench]
+
+``--suite`` (``make leaderboard-train``) trains and evaluates every row of
+``configs/leaderboard/`` (see mmplugins/analysis/suite.py: one schedule per task, seeds from the
+configs, a finished run is skipped, an interrupted one resumes), benchmarks each trained row in
+a fresh process at the row's input size, then writes the leaderboard from the suite's work
+dirs (``work_dirs/leaderboard``) and the backbone benchmark JSONs.
 
 Without WORK_DIRS every folder under ``work_dirs/`` that holds an evaluated run is used.
 
@@ -92,6 +100,38 @@ def run_benchmarks(work_dirs: list, bench_dir: str, common: list, shape=None,
     return written
 
 
+def run_suite(args) -> dict:
+    """``--suite``: train, benchmark and tabulate the leaderboard suite."""
+    from mmplugins.analysis import suite
+    rows = suite.discover_rows(args.suite_configs, args.rows)
+    print(f'suite: {len(rows)} rows from {args.suite_configs}', flush=True)
+    if not args.no_train:
+        runs = suite.plan_runs(rows, args.suite_work_dir, args.max_seeds)
+        summary = suite.SuiteRunner(runs, REPO, jobs=args.jobs, threads=args.threads,
+                                    echo=lambda m: print(m, flush=True)).run()
+        if summary['failed']:
+            raise SystemExit(f"suite: {len(summary['failed'])} runs failed: "
+                             f"{summary['failed']}")
+    if not args.no_bench:
+        suite.benchmark_rows(rows, args.suite_work_dir, REPO, runs=args.runs,
+                             warmup=args.warmup, force=args.force,
+                             echo=lambda m: print(m, flush=True))
+    return write_tables(args, [], args.suite_work_dir)
+
+
+def write_tables(args, work_dirs: list, suite_root=None) -> dict:
+    """The leaderboard files from work dirs, the suite and the benchmark JSONs."""
+    bench = args.bench_dir if args.bench_dir is not None else [osp.join(args.out_dir, 'bench')]
+    bench = [b for b in bench if osp.exists(b)]
+    result = build_leaderboard(work_dirs, bench, args.out_dir, args.repo, suite_root)
+    with open(result.get('headline') or result['markdown']) as f:
+        print(f.read())
+    print(f"{len(result['rows'])} rows from {len(work_dirs)} work dirs, the suite at "
+          f"{suite_root} and {bench} -> {result['markdown']}, {result['csv']}, "
+          f"{result['html']}, {len(result['plots'])} plots")
+    return result
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('work_dirs', nargs='*', help='mmengine work dirs (default: all under '
@@ -109,10 +149,26 @@ def main(argv=None) -> dict:
     parser.add_argument('--runs', type=int, default=3, help='timed runs per benchmark')
     parser.add_argument('--warmup', type=int, default=1, help='warm-up runs per benchmark')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--suite', action='store_true',
+                        help='train, evaluate and benchmark the suite configs, then write the '
+                        'leaderboard from them')
+    parser.add_argument('--suite-configs', default=osp.join(REPO, 'configs', 'leaderboard'))
+    parser.add_argument('--suite-work-dir', default=osp.join(REPO, 'work_dirs', 'leaderboard'))
+    parser.add_argument('--rows', nargs='+', default=None,
+                        help='suite rows whose config name contains one of these')
+    parser.add_argument('--jobs', type=int, default=1, help='suite trainings at once')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch threads per suite training (OMP_NUM_THREADS)')
+    parser.add_argument('--max-seeds', type=int, default=None,
+                        help='train at most this many of each row\'s seeds')
+    parser.add_argument('--no-train', action='store_true', help='suite: skip the training')
+    parser.add_argument('--no-bench', action='store_true', help='suite: skip the benchmarks')
     parser.add_argument('--work-dir-shape', type=int, nargs=2, default=None, metavar=('H', 'W'),
                         help='input of the work-dir benchmarks (default: demo_input_size or '
                         'the paper convention)')
     args = parser.parse_args(argv)
+    if args.suite:
+        return run_suite(args)
     work_dirs = args.work_dirs or find_work_dirs(osp.join(args.repo, 'work_dirs'))
     for wd in work_dirs:
         if not osp.isdir(wd):
@@ -124,15 +180,7 @@ def main(argv=None) -> dict:
                        args.work_dir_shape, args.force)
         if args.benchmark_only:
             return {}
-    bench = args.bench_dir if args.bench_dir is not None else [osp.join(args.out_dir, 'bench')]
-    bench = [b for b in bench if osp.exists(b)]
-    result = build_leaderboard(work_dirs, bench, args.out_dir, args.repo)
-    with open(result['markdown']) as f:
-        print(f.read())
-    print(f"{len(result['rows'])} rows from {len(work_dirs)} work dirs and {bench} -> "
-          f"{result['markdown']}, {result['csv']}, {result['html']}, "
-          f"{len(result['plots'])} plots")
-    return result
+    return write_tables(args, work_dirs)
 
 
 if __name__ == '__main__':

@@ -20,6 +20,7 @@ import json
 import os
 import os.path as osp
 import re
+import statistics
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
@@ -34,8 +35,8 @@ METRICS = {
 }
 #: order in which a row's headline metric is chosen
 HEADLINE = ('box AP', 'PQ', 'mIoU', 'mask AP')
-COLUMNS = ['model', 'backbone', 'config', 'dataset', 'metric', 'measured', 'paper', 'gap',
-           'params_M', 'flops_G', 'input', 'latency_ms', 'latency_iqr_ms', 'img_s',
+COLUMNS = ['task', 'model', 'method', 'backbone', 'config', 'dataset', 'metric', 'measured',
+           'spread', 'seeds', 'paper', 'gap', 'params_M', 'flops_G', 'input', 'latency_ms', 'latency_iqr_ms', 'img_s',
            'peak_mem_MiB', 'energy_mJ', 'energy_method', 'device', 'iters', 'other_metrics',
            'source']
 
@@ -247,6 +248,87 @@ def build_rows(work_dirs: Sequence[str], benchmarks: Sequence[dict], repo: str) 
     return rows
 
 
+# --------------------------------------------------------------------------------- suite
+#: headline metric of each suite task
+TASK_HEADLINE = {'instance': 'mask AP', 'semantic': 'mIoU', 'panoptic': 'PQ'}
+#: backbone type -> the model family (collection) it belongs to, for backbones of the host
+#: libraries that no metafile of this toolkit names
+HOST_BACKBONES = {'ResNet': 'ResNet (mmdet)', 'ResNetV1c': 'ResNet (mmseg)'}
+
+
+#: detector / segmentor (or decode head) type -> the method's usual name
+METHOD_NAMES = {'MaskRCNN': 'Mask R-CNN', 'UPerHead': 'UperNet', 'KMaXDeepLab': 'kMaX-DeepLab',
+                'KMaXHead': 'kMaX-DeepLab', 'QFPNHead': 'QFPN (spiking)',
+                'PanopticFPN': 'Panoptic FPN', 'FPNHead': 'Semantic FPN',
+                'CascadeRCNN': 'Cascade Mask R-CNN', 'RetinaNet': 'RetinaNet'}
+
+
+def method_of(model: dict) -> str:
+    """The method a model config builds: its type, or its decode head's type for an
+    encoder-decoder segmentor, by its usual name (``UPerHead`` -> ``UperNet``)."""
+    kind = str(model.get('type', '?')).split('.')[-1]
+    if kind == 'EncoderDecoder':
+        kind = str((model.get('decode_head') or {}).get('type', kind)).split('.')[-1]
+    return METHOD_NAMES.get(kind, kind)
+
+
+def read_suite(work_root: str, repo: str) -> List[dict]:
+    """One row per suite config trained under ``work_root`` (``<row>/seed<S>/suite_run.json``,
+    see :mod:`mmplugins.analysis.suite`): the headline metric's mean over the seeds, its spread
+    (sample standard deviation; ``None`` with one seed), the paper target of ``paper_config``
+    and the row's ``bench.json``."""
+    from mmengine.config import Config
+    metafiles = load_metafiles(repo)
+    collections = collection_of_types(repo)
+    rows = []
+    for row_dir in sorted(glob.glob(osp.join(work_root, '*', ''))):
+        results = []
+        for path in sorted(glob.glob(osp.join(row_dir, 'seed*', 'suite_run.json'))):
+            with open(path) as f:
+                results.append(json.load(f))
+        if not results:
+            continue
+        first = results[0]
+        task, name = first['task'], first['row']
+        per_metric: Dict[str, List[float]] = {}
+        for result in results:
+            for key, (paper_key, factor) in METRICS.items():
+                if key in result['metrics']:
+                    per_metric.setdefault(paper_key, []).append(
+                        float(result['metrics'][key]) * factor)
+        headline = TASK_HEADLINE.get(task)
+        if headline not in per_metric:
+            headline = next((k for k in HEADLINE if k in per_metric), None)
+        values = per_metric.get(headline, [])
+        paper_config = first.get('paper_config')
+        targets = metafiles[paper_config]['targets'] if paper_config in metafiles else {}
+        seed_dir = osp.dirname(osp.join(row_dir, 'seed%d' % first['seed'], ''))
+        cfg = Config.fromfile(osp.join(seed_dir, name + '.py'), import_custom_modules=False)
+        backbone = str(cfg.model.backbone.get('type', '?')).split('.')[-1]
+        dataset = _dataset_name(cfg.val_dataloader.dataset, cfg.get('default_scope'))
+        mean = statistics.fmean(values) if values else None
+        paper = targets.get(headline)
+        row = dict(task=task, method=method_of(cfg.model),
+                   model=collections.get(backbone, HOST_BACKBONES.get(backbone, backbone)),
+                   backbone=name.split('_')[1] if name.count('_') >= 2 else backbone,
+                   config=name, dataset=dataset, metric=headline,
+                   measured=None if mean is None else round(mean, 2),
+                   spread=round(statistics.stdev(values), 2) if len(values) > 1 else None,
+                   seeds=len(values), paper=paper, paper_config=paper_config,
+                   gap=None if paper is None or mean is None else round(mean - paper, 2),
+                   iters=first.get('iters'), source=row_dir,
+                   other_metrics='; '.join(
+                       f'{k} {statistics.fmean(v):.2f}' + (f' (paper {targets[k]})'
+                                                          if k in targets else '')
+                       for k, v in per_metric.items() if k != headline))
+        bench_path = osp.join(row_dir, 'bench.json')
+        if osp.isfile(bench_path):
+            with open(bench_path) as f:
+                row.update(_bench_cells(json.load(f)))
+        rows.append(row)
+    return rows
+
+
 # ------------------------------------------------------------------------------- writers
 def _fmt(value: Any) -> str:
     if value is None:
@@ -266,6 +348,23 @@ def write_markdown(rows: Sequence[dict], path: str, columns: Sequence[str] = COL
         f.write('# Leaderboard\n\nmeasured: this toolkit; paper: the metafile target of the '
                 'full recipe (shapes runs are not comparable to it, the gap shows how far a run '
                 'is from the paper). FLOPs are multiply-adds.\n\n' + '\n'.join(lines) + '\n')
+
+
+def headline_table(rows: Sequence[dict]) -> str:
+    """One Markdown line per suite row: task, method, backbone, metric (mean ± sd over the
+    seeds), params, FLOPs, latency, peak memory, energy."""
+    lines = ['| task | method | backbone | metric | measured (mean ± sd, seeds) | paper | '
+             'params (M) | FLOPs (G) | latency (ms) | peak mem (MiB) | energy (mJ) |',
+             '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
+    for r in rows:
+        value = '-' if r.get('measured') is None else f"{r['measured']:.1f}" + (
+            f" ± {r['spread']:.1f}" if r.get('spread') is not None else '') + \
+            f" ({r.get('seeds')})"
+        lines.append(f"| {r['task']} | {r['method']} | {r['backbone']} | {r['metric']} | "
+                     f"{value} | {_fmt(r.get('paper'))} | {_fmt(r.get('params_M'))} | "
+                     f"{_fmt(r.get('flops_G'))} | {_fmt(r.get('latency_ms'))} | "
+                     f"{_fmt(r.get('peak_mem_MiB'))} | {_fmt(r.get('energy_mJ'))} |")
+    return '\n'.join(lines) + '\n'
 
 
 def write_csv(rows: Sequence[dict], path: str, columns: Sequence[str] = COLUMNS) -> None:
@@ -292,8 +391,9 @@ PLOTS = (('flops_G', 'FLOPs (G multiply-adds)'), ('latency_ms', 'latency (ms, me
          ('energy_mJ', 'energy (mJ per image)'))
 
 
-def write_plots(rows: Sequence[dict], out_dir: str) -> List[str]:
-    """Accuracy vs FLOPs / latency / energy PNGs, Pareto front per metric; returns the paths."""
+def write_plots(rows: Sequence[dict], out_dir: str, file_suffix: str = '') -> List[str]:
+    """Accuracy vs FLOPs / latency / energy PNGs, Pareto front per metric; returns the paths
+    (``accuracy_vs_<x><file_suffix>.png``)."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -327,12 +427,13 @@ def write_plots(rows: Sequence[dict], out_dir: str) -> List[str]:
                     va='center', transform=ax.transAxes)
         ax.set_xlabel(label)
         ax.set_ylabel('accuracy (%)')
-        ax.set_title(f'accuracy vs {label.split(" (")[0]}')
+        ax.set_title(f'accuracy vs {label.split(" (")[0]}'
+                     + (f' ({file_suffix.strip("_")})' if file_suffix else ''))
         ax.grid(alpha=0.3)
         if drawn:
             ax.legend(fontsize=7)
         fig.tight_layout()
-        path = osp.join(out_dir, f'accuracy_vs_{key.split("_")[0]}.png')
+        path = osp.join(out_dir, f'accuracy_vs_{key.split("_")[0]}{file_suffix}.png')
         fig.savefig(path)
         plt.close(fig)
         paths.append(path)
@@ -406,11 +507,33 @@ multiply-adds; paper = metafile target of the full recipe.</p>
 
 
 def build_leaderboard(work_dirs: Sequence[str], bench_paths: Sequence[str], out_dir: str,
-                      repo: str) -> Dict[str, Any]:
-    """Gather every source and write leaderboard.{md,csv,html} and the plots into ``out_dir``."""
+                      repo: str, suite_root: Optional[str] = None) -> Dict[str, Any]:
+    """Gather every source and write leaderboard.{md,csv,html} and the plots into ``out_dir``.
+
+    ``suite_root``: the suite's work dirs (:func:`read_suite`); their rows come first, by task
+    and headline metric (best first), and each task gets its own three plots.
+    """
     os.makedirs(out_dir, exist_ok=True)
+    suite_rows = read_suite(suite_root, repo) if suite_root and osp.isdir(suite_root) else []
+    suite_rows.sort(key=lambda r: (r['task'], -(r['measured'] or 0.0)))
     rows = build_rows(work_dirs, read_benchmarks(bench_paths), repo)
     rows.sort(key=lambda r: (str(r['model']), str(r['dataset']), str(r['config'])))
+    if suite_rows:
+        plots = []
+        for task in sorted({r['task'] for r in suite_rows}):
+            plots += write_plots([r for r in suite_rows if r['task'] == task], out_dir,
+                                 file_suffix=f'_{task}')
+        rows = suite_rows + rows
+        md, csv_path, html_path = (osp.join(out_dir, f'leaderboard.{ext}')
+                                   for ext in ('md', 'csv', 'html'))
+        write_markdown(rows, md)
+        write_csv(rows, csv_path)
+        write_html(rows, plots, html_path)
+        headline = osp.join(out_dir, 'headline.md')
+        with open(headline, 'w') as f:
+            f.write(headline_table(suite_rows))
+        return dict(rows=rows, markdown=md, csv=csv_path, html=html_path, plots=plots,
+                    suite_rows=suite_rows, headline=headline)
     md, csv_path, html_path = (osp.join(out_dir, f'leaderboard.{ext}')
                                for ext in ('md', 'csv', 'html'))
     write_markdown(rows, md)
