@@ -100,6 +100,7 @@ EXTRACT: Dict[str, Callable[[Config], Any]] = {
     'retina_neck': lambda c: (c.model.neck.start_level, c.model.neck.add_extra_convs),
     'backbone_arch': lambda c: c.model.backbone.arch,
     'pretrained': lambda c: c.model.backbone.init_cfg.checkpoint,
+    'pretrain_size': lambda c: c.model.backbone.pretrain_size,
     'neck': lambda c: (c.model.neck.type, c.model.neck.get('gnconv_cfg')),
     'uper_head': lambda c: (c.model.decode_head.type, c.model.decode_head.get('gnconv_cfg')),
 }
@@ -262,13 +263,22 @@ RECIPES: List[Tuple[str, str, dict]] = [
 ] + [
     # ---------------------------------------------------------------- ViT-CoMer
     # No released config trains ViT-CoMer detection from DeiT weights: the recipe is the DINOv2
-    # configs' (the only released ViT-CoMer detection configs), see DIFFERENCES.
+    # configs' (the only released ViT-CoMer detection configs; T borrows the S values, its drop
+    # path is the T segmentation config's), see DIFFERENCES. The *-dinov2_* rows below are the
+    # DINOv2 configs' own counterparts (same values, DINOv2 weights, pretrain_size 592).
     (f'vit_comer/mask-rcnn_vit-comer-{v}_fpn_ms-crop-{s}_coco.py',
      f'CoMer mask_rcnn/dinov2/mask_rcnn_dinov2_comer_{dino}_fpn_{s}_coco.py',
      dict(COMER_DET, layer_decay=rate, drop_path=dp, epochs=12 if s == '1x' else 36,
           milestones=[8, 11] if s == '1x' else [27, 33]))
     for v, dino, rate, dp in [('t', 'small', 0.7, 0.1), ('s', 'small', 0.7, 0.2),
                               ('b', 'base', 0.6, 0.3)]
+    for s in ('1x', '3x')
+] + [
+    (f'vit_comer/mask-rcnn_vit-comer-{v}-dinov2_fpn_ms-crop-{s}_coco.py',
+     f'CoMer mask_rcnn/dinov2/mask_rcnn_dinov2_comer_{dino}_fpn_{s}_coco.py',
+     dict(COMER_DET, layer_decay=rate, drop_path=dp, pretrain_size=592, backbone_arch=dino,
+          epochs=12 if s == '1x' else 36, milestones=[8, 11] if s == '1x' else [27, 33]))
+    for v, dino, rate, dp in [('s', 'small', 0.7, 0.2), ('b', 'base', 0.6, 0.3)]
     for s in ('1x', '3x')
 ] + [
     (f'vit_comer/upernet_vit-comer-{v}_160k_ade20k-512x512.py',
