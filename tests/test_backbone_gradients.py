@@ -10,8 +10,10 @@ import torch.nn as nn
 
 import mmplugins  # noqa: F401
 from mmplugins.analysis.side_by_side import forward_for
-from mmplugins.models.backbones import RMT, HorNet, QSDTransformer, SwinTransformer, ViTCoMer
+from mmplugins.models.backbones import (RMT, ConvNeXt, HorNet, QSDTransformer, SwinTransformer,
+                                        ViTCoMer)
 
+from test_convnext import TINY as CONVNEXT
 from test_hornet import TINY as HORNET
 from test_qsd_transformer import TINY as QSD
 from test_rmt import TINY as RMT_TINY
@@ -24,6 +26,7 @@ BACKBONES = {
     'rmt': lambda: RMT(RMT_TINY, drop_path_rate=0.0),
     'vit_comer': lambda: ViTCoMer(arch=dict(VIT_COMER), conv_inplane=8, drop_path_rate=0.0),
     'qsd': lambda: QSDTransformer(QSD),
+    'convnext': lambda: ConvNeXt(CONVNEXT),
 }
 
 
