@@ -2,6 +2,7 @@
 #   make demo                 train + evaluate Swin Mask R-CNN and UperNet on the shapes data
 #   make test                 run the test suite
 #   make setup DEVICE=cuda    the same environment with the CUDA build of torch and mmcv ops
+#   make leaderboard-train    train, evaluate and benchmark every model on the shapes data
 VENV ?= .venv
 DEVICE ?= cpu
 PY := $(VENV)/bin/python
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 LEADERBOARD ?= leaderboard
 BENCH_ARGS ?= --runs 3 --warmup 1
 
-.PHONY: setup data demo test bench leaderboard clean
+.PHONY: setup data demo test bench leaderboard leaderboard-train clean
 
 setup:
 	@DEVICE=$(DEVICE) VENV=$(VENV) bash tools/setup_env.sh
@@ -34,6 +35,13 @@ bench: setup
 # bench + every trained shapes work dir under work_dirs/ (make demo's too), then the tables/plots
 leaderboard: setup
 	@$(PY) tools/leaderboard.py --benchmark --out-dir $(LEADERBOARD) $(BENCH_ARGS)
+
+# the leaderboard suite (configs/leaderboard): every model family trained and evaluated on the
+# shapes data with one schedule per task, two seeds, then benchmarked; a finished run is kept,
+# an interrupted one resumes. About 2.5 hours on 2 CPU cores (one training per core).
+SUITE_ARGS ?= --jobs 2 --threads 1
+leaderboard-train: data
+	@$(PY) tools/leaderboard.py --suite --out-dir $(LEADERBOARD) $(SUITE_ARGS) $(BENCH_ARGS)
 
 clean:
 	rm -rf work_dirs .pytest_cache

@@ -50,7 +50,7 @@ def fake_bench(path, name: str, flops: float, median: float, energy: float,
         input_shape=[1, 3, 64, 64], params=2.5e6,
         flops=flops, latency=lat, latency_ms=lat['median_ms'],
         throughput_img_s=1e3 / lat['median_ms'], peak_memory_mb=12.0,
-        memory_kind='cpu_rss_peak_delta', energy=dict(method='energy_report:all-MAC'),
+        memory_kind='cpu_vmhwm_delta', energy=dict(method='energy_report:all-MAC'),
         energy_mj=energy, device='cpu', threads=2, backbone='SwinTransformer', arch=None)))
 
 
@@ -234,11 +234,15 @@ def test_make_leaderboard_benchmark_jobs(tmp_path, monkeypatch):
     monkeypatch.setattr(tool, '_benchmark_tool', lambda: FakeTool)
     bench = tmp_path / 'bench'
     written = tool.run_benchmarks([trained, untrained], str(bench), ['--runs', '1'])
-    assert [c[0] for c in calls] == backbones + [osp.join(trained, f'{SEG_SWIN_T}.py')]
+    # each backbone at 224 and at the suite's input size, then the trained work dir
+    assert [c[0] for c in calls] == backbones + backbones + [
+        osp.join(trained, f'{SEG_SWIN_T}.py')]
+    for call in calls[len(backbones):-1]:
+        assert call[1:6] == ['--shape', '128', '128', '--name', f'{call[0]}@128x128']
     work_call = calls[-1]
     assert work_call[work_call.index('--checkpoint') + 1] == osp.join(trained, 'iter_2.pth')
     assert work_call[work_call.index('--shape') + 1:][:2] == ['64', '64']
-    assert len(written) == len(backbones) + 1
+    assert len(written) == 2 * len(backbones) + 1
     # a second run keeps what exists (make leaderboard is idempotent)
     calls.clear()
     tool.run_benchmarks([trained, untrained], str(bench), ['--runs', '1'])

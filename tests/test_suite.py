@@ -145,6 +145,18 @@ def test_runner_trains_skips_and_resumes(shapes_root, tmp_path):
     assert summary['done'] == [] and sorted(summary['skipped']) == sorted(
         r.label for r in runs)
 
+    # trained but not evaluated (stopped during its final evaluation): tools/test.py
+    # evaluates the final checkpoint, and its metrics are the training's
+    os.remove(det_run.result_path)
+    assert suite.train_command(det_run, str(REPO))[1].endswith(osp.join('tools', 'test.py'))
+    messages = []
+    summary = suite.SuiteRunner([det_run], str(REPO), echo=messages.append).run()
+    assert summary['done'] == [det_run.label]
+    with open(det_run.result_path) as f:
+        tested = json.load(f)
+    assert tested['metrics']['coco/segm_mAP'] == det_result['metrics']['coco/segm_mAP']
+    assert tested['iters'] == 3
+
     # the rows reach the leaderboard
     board = build_leaderboard([], [], str(tmp_path / 'board'), str(REPO), str(work))
     by_task = {r['task']: r for r in board['suite_rows']}
@@ -185,6 +197,16 @@ def test_suite_rows_average_seeds_and_read_benchmarks(tmp_path):
     assert r['seeds'] == 2 and r['paper'] == 44.51  # the metafile's Swin-T UperNet mIoU
     assert r['params_M'] == 2.1 and r['flops_G'] == 0.28 and r['input'] == '128x128'
     assert r['latency_ms'] == 12.5 and r['peak_mem_MiB'] == 55.0 and r['energy_mJ'] == 1.3
+
+
+def test_a_model_without_predictions_scores_zero(tmp_path):
+    """mmdet's COCO metric logs no value when nothing was predicted: the run scores 0."""
+    (tmp_path / suite.TRAIN_LOG).write_text(
+        f'... - mmengine - ERROR - coco_metric.py - compute_metrics - {suite.NO_PREDICTIONS}.\n')
+    assert suite.read_metrics(str(tmp_path)) == ({}, None, True)
+    (tmp_path / suite.TRAIN_LOG).write_text('Iter(val) [13/13] data_time: 0.04\n')
+    with pytest.raises(RuntimeError, match='no run there logged metrics'):
+        suite.read_metrics(str(tmp_path))
 
 
 def test_discover_rows_errors_name_the_file_and_the_rows(tmp_path):

@@ -18,16 +18,16 @@ dirs (``work_dirs/leaderboard``) and the backbone benchmark JSONs.
 Without WORK_DIRS every folder under ``work_dirs/`` that holds an evaluated run is used.
 
 ``--benchmark`` first writes missing benchmark JSONs into ``<out-dir>/bench`` (what
-``make leaderboard`` does): every registered backbone (a ``DenseBackbone``) at 224x224 with its
-default arch, and every work dir whose config is a trained shapes config, with its last
-checkpoint at the config's ``demo_input_size`` or ``shapes_crop_size`` (or
-``--work-dir-shape``). Existing JSONs are kept (delete them, or pass ``--force``, to re-measure).
+``make leaderboard`` does), each in a fresh process: every registered backbone (a
+``DenseBackbone``) at 224x224 and at the suite's input size with its default arch, and every
+work dir whose config is a trained shapes config, with its last checkpoint at the config's
+``demo_input_size`` or ``shapes_crop_size`` (or ``--work-dir-shape``). Existing JSONs are kept (delete them, or pass ``--force``, to re-measure).
 """
 import argparse
 import glob
-import importlib.util
 import os
 import os.path as osp
+import subprocess
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -43,12 +43,27 @@ def find_work_dirs(root: str) -> list:
     return sorted(found)
 
 
+class _FreshProcessBenchmark:
+    """``tools/benchmark.py`` in a process of its own per call, so each peak-memory figure is
+    that model's alone (no allocator cache left by an earlier benchmark)."""
+
+    @staticmethod
+    def main(args: list) -> None:
+        subprocess.run([sys.executable, osp.join(REPO, 'tools', 'benchmark.py'), *args],
+                       cwd=REPO, check=True)
+
+
 def _benchmark_tool():
-    spec = importlib.util.spec_from_file_location('mmplugins_benchmark_tool',
-                                                  osp.join(REPO, 'tools', 'benchmark.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _FreshProcessBenchmark
+
+
+def task_input_sizes() -> list:
+    """The suite's input sizes (``suite_input_size`` of configs/leaderboard/_base_), at which
+    the backbone rows are benchmarked besides 224x224."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'leaderboard', '_base_',
+                                   'suite_schedule.py'))
+    return [tuple(cfg.suite_input_size)]
 
 
 def registered_backbones() -> list:
@@ -72,7 +87,11 @@ def run_benchmarks(work_dirs: list, bench_dir: str, common: list, shape=None,
     """Write the missing benchmark JSONs (see the module docstring); returns their paths."""
     tool = _benchmark_tool()
     os.makedirs(bench_dir, exist_ok=True)
-    jobs = [([name], f'{name}.json') for name in registered_backbones()]
+    backbones = registered_backbones()
+    jobs = [([name], f'{name}.json') for name in backbones]
+    for h, w in task_input_sizes():
+        jobs += [([name, '--shape', str(h), str(w), '--name', f'{name}@{h}x{w}'],
+                  f'{name}@{h}x{w}.json') for name in backbones]
     for wd in work_dirs:
         configs = sorted(glob.glob(osp.join(wd, '*.py')))
         ckpt = last_checkpoint(wd)

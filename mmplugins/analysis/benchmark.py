@@ -11,17 +11,20 @@ Conventions:
   runs (``time.perf_counter``, CUDA synchronised); reported as median, interquartile range,
   std, min and max in milliseconds; throughput = batch size / median latency;
 * peak memory (measured on the first warm-up call): CUDA ``max_memory_allocated`` above what
-  was allocated before the call; on CPU the peak resident-set size sampled every millisecond
-  during the call, above the RSS before it (memory the allocator already holds from earlier
-  calls is not seen again, so this is the growth the call caused, a lower bound);
+  was allocated before the call; on CPU the kernel's resident-set high-water mark (VmHWM)
+  during the call above the RSS before it, after the C allocator returned its free pages
+  (``malloc_trim``), so memory freed by model building or checkpoint loading is not reused
+  unseen. ``tools/benchmark.py`` runs in a fresh process, where this is the call's real peak;
 * params and FLOPs (multiply-adds) from :mod:`mmplugins.analysis.complexity`, the one counter;
 * energy: ``spiking.energy.energy_report`` (accumulates for spike-fed layers, MACs otherwise);
   a network without spikes gets ``FLOPs x 4.6 pJ`` from it.
 """
+import ctypes
 import datetime
+import gc
+import os
 import platform
 import statistics
-import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -98,28 +101,36 @@ def summarize(samples_ms: Sequence[float], warmup: int = 0) -> Dict[str, Any]:
                 runs=len(s), warmup=warmup, samples_ms=list(samples_ms))
 
 
-class _RSSSampler(threading.Thread):
-    """Samples this process's resident-set size until stopped; keeps the peak."""
+def rss_bytes() -> int:
+    """Current resident set size of this process."""
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
 
-    def __init__(self, interval_s: float = 1e-3) -> None:
-        super().__init__(daemon=True)
-        import psutil
-        self.process = psutil.Process()
-        self.interval_s = interval_s
-        self.baseline = self.process.memory_info().rss
-        self.peak = self.baseline
-        self._stop_event = threading.Event()
 
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(self.interval_s)
+def _release_free_heap() -> None:
+    """Give the C allocator's free pages back to the kernel (glibc ``malloc_trim``)."""
+    try:
+        ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the measurement is a lower bound
+        pass
 
-    def stop(self) -> int:
-        self._stop_event.set()
-        self.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-        return self.peak - self.baseline
+
+def peak_rss_growth(fn: Callable[[], Any]) -> float:
+    """Peak resident-set growth (MiB) during ``fn()``: the kernel's high-water mark (VmHWM),
+    reset just before the call, above the size before it. Free heap pages are released first;
+    run it in a fresh process, so no allocator holds cached memory from earlier calls."""
+    gc.collect()
+    _release_free_heap()
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')  # resets VmHWM to the current RSS
+    except OSError as err:
+        raise RuntimeError('peak memory needs Linux /proc/self/clear_refs') from err
+    before = rss_bytes()
+    fn()
+    with open('/proc/self/status') as f:
+        hwm_kib = next(int(line.split()[1]) for line in f if line.startswith('VmHWM:'))
+    return max(hwm_kib * 1024 - before, 0) / 2 ** 20
 
 
 def peak_memory(fn: Callable[[], Any], device: torch.device) -> Tuple[float, str]:
@@ -132,13 +143,7 @@ def peak_memory(fn: Callable[[], Any], device: torch.device) -> Tuple[float, str
         _sync(device)
         return (torch.cuda.max_memory_allocated(device) - before) / 2 ** 20, \
             'cuda_max_allocated_delta'
-    sampler = _RSSSampler()
-    sampler.start()
-    try:
-        fn()
-    finally:
-        delta = sampler.stop()
-    return max(delta, 0) / 2 ** 20, 'cpu_rss_peak_delta'
+    return peak_rss_growth(fn), 'cpu_vmhwm_delta'
 
 
 class _Call(nn.Module):

@@ -297,6 +297,9 @@ def read_suite(work_root: str, repo: str) -> List[dict]:
                     per_metric.setdefault(paper_key, []).append(
                         float(result['metrics'][key]) * factor)
         headline = TASK_HEADLINE.get(task)
+        for result in results:  # a model that predicted nothing scores 0
+            if result.get('no_predictions'):
+                per_metric.setdefault(headline, []).append(0.0)
         if headline not in per_metric:
             headline = next((k for k in HEADLINE if k in per_metric), None)
         values = per_metric.get(headline, [])
@@ -320,7 +323,10 @@ def read_suite(work_root: str, repo: str) -> List[dict]:
                    other_metrics='; '.join(
                        f'{k} {statistics.fmean(v):.2f}' + (f' (paper {targets[k]})'
                                                           if k in targets else '')
-                       for k, v in per_metric.items() if k != headline))
+                       for k, v in per_metric.items() if k != headline)
+                   + ('; no predictions in %d of %d seeds' % (
+                       sum(bool(r.get('no_predictions')) for r in results), len(results))
+                      if any(r.get('no_predictions') for r in results) else ''))
         bench_path = osp.join(row_dir, 'bench.json')
         if osp.isfile(bench_path):
             with open(bench_path) as f:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import torch
 import torch.nn as nn
 
-from .benchmark import time_interleaved
+from .benchmark import peak_rss_growth, rss_bytes, time_interleaved  # noqa: F401
 from .complexity import count_flops
 
 Forward = Callable[[nn.Module, torch.Tensor], Sequence[torch.Tensor]]
@@ -147,29 +147,6 @@ def time_pair(pair: Pair, x: torch.Tensor, mode: str = 'forward', runs: int = 10
     fns = {'ours': run(pair.ours, pair.forward_ours),
            'theirs': run(pair.theirs, pair.forward_theirs)}
     return time_interleaved(fns, runs, warmup, x.device)
-
-
-def rss_bytes() -> int:
-    """Current resident set size of this process."""
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-
-
-def peak_rss_growth(fn: Callable[[], Any]) -> float:
-    """Peak resident-set growth (MiB) during ``fn()``: the kernel's high-water mark (VmHWM),
-    reset just before the call, above the size before it. Run it in a fresh process, so the
-    allocator holds no cached memory from earlier calls."""
-    gc.collect()
-    try:
-        with open('/proc/self/clear_refs', 'w') as f:
-            f.write('5')  # resets VmHWM to the current RSS
-    except OSError as err:
-        raise RuntimeError('peak memory needs Linux /proc/self/clear_refs') from err
-    before = rss_bytes()
-    fn()
-    with open('/proc/self/status') as f:
-        hwm_kib = next(int(line.split()[1]) for line in f if line.startswith('VmHWM:'))
-    return max(hwm_kib * 1024 - before, 0) / 2 ** 20
 
 
 def measure_step_memory_here(module: nn.Module, forward: Forward, x: torch.Tensor) -> float:

@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+#: what mmdet's COCO metrics log when a model predicted nothing on the whole validation set
+NO_PREDICTIONS = 'The testing results of the whole dataset is empty'
 #: written into a run's work dir when the run finished (its presence marks the run done)
 RUN_RESULT = 'suite_run.json'
 #: a row's benchmark JSON, in the row's folder
@@ -144,7 +146,13 @@ def plan_runs(rows: Sequence[Row], work_root: str, max_seeds: Optional[int] = No
 
 
 def train_command(run: Run, repo: str, python: str = sys.executable) -> List[str]:
-    """``tools/train.py`` for one run (``--resume`` when it has a checkpoint)."""
+    """``tools/train.py`` for one run (``--resume`` when it has a checkpoint), or
+    ``tools/test.py`` of its last checkpoint when training finished but its evaluation did not
+    (a resumed loop at its last iteration would not evaluate again)."""
+    final = osp.join(run.work_dir, f'iter_{run.row.max_iters}.pth')
+    if osp.isfile(final):
+        return [python, osp.join(repo, 'tools', 'test.py'), run.row.config, final,
+                '--work-dir', run.work_dir, '--cfg-options', f'randomness.seed={run.seed}']
     cmd = [python, osp.join(repo, 'tools', 'train.py'), run.row.config, '--work-dir',
            run.work_dir, '--cfg-options', f'randomness.seed={run.seed}']
     if run.resumable:
@@ -171,13 +179,28 @@ def _fmt_s(seconds: Optional[float]) -> str:
     return f'{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}'
 
 
-def read_metrics(work_dir: str) -> Tuple[dict, Optional[int]]:
-    """The last evaluated metrics of a work dir and the iteration they belong to."""
-    from .leaderboard import read_work_dir
+def read_metrics(work_dir: str) -> Tuple[dict, Optional[int], bool]:
+    """The last evaluated metrics of a work dir, the iteration they belong to, and whether the
+    model predicted nothing at all (mmdet's COCO metrics then log no value: the scores are 0).
+    """
+    import glob
+    from .leaderboard import METRICS, read_work_dir
+    runs = sorted(glob.glob(osp.join(work_dir, '[0-9]*_[0-9]*', '')))
+    if runs:  # the newest run was tools/test.py: mmengine writes its metrics to <run>/<run>.json
+        newest = osp.basename(osp.normpath(runs[-1]))
+        tested = osp.join(runs[-1], newest + '.json')
+        if osp.isfile(tested):
+            with open(tested) as f:
+                metrics = json.load(f)
+            if any(k in metrics for k in METRICS):
+                return metrics, None, False
     info = read_work_dir(work_dir)
-    if info is None:
-        raise RuntimeError(f'{work_dir}: training ended but no run there logged metrics')
-    return dict(info['metrics']), info['iters']
+    if info is not None:
+        return dict(info['metrics']), info['iters'], False
+    log = osp.join(work_dir, TRAIN_LOG)
+    if osp.isfile(log) and NO_PREDICTIONS in open(log, errors='replace').read():
+        return {}, None, True
+    raise RuntimeError(f'{work_dir}: training ended but no run there logged metrics')
 
 
 @dataclass
@@ -265,8 +288,9 @@ class SuiteRunner:
         log.flush()
         proc = subprocess.Popen(cmd, cwd=self.repo, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self.echo(f'start {run.label}' + (' (resuming from its last checkpoint)' if resumed
-                                          else '') + f': {run.work_dir}')
+        how = (' (evaluating its final checkpoint)' if 'test.py' in cmd[1] else
+               ' (resuming from its last checkpoint)' if resumed else '')
+        self.echo(f'start {run.label}{how}: {run.work_dir}')
         active = _Active(run, proc, log, time.time(), resumed)
         active.reader = threading.Thread(target=active.follow, daemon=True)
         active.reader.start()
@@ -280,15 +304,22 @@ class SuiteRunner:
             self.echo(f'FAILED {run.label} (exit {active.proc.returncode}); see '
                       f'{osp.join(run.work_dir, TRAIN_LOG)}')
             return False
-        metrics, iters = read_metrics(run.work_dir)
+        try:
+            metrics, iters, empty = read_metrics(run.work_dir)
+        except RuntimeError as err:  # one bad run must not stop the suite
+            self.echo(f'FAILED {run.label}: {err}')
+            return False
         logs = sorted(osp.relpath(p, run.work_dir) for p in _mmengine_logs(run.work_dir))
         write_json_atomic(run.result_path, dict(
             config=run.row.config, row=run.row.name, task=run.row.task, seed=run.seed,
-            paper_config=run.row.paper_config, metrics=metrics, iters=iters,
+            paper_config=run.row.paper_config, metrics=metrics,
+            iters=run.row.max_iters if empty or iters is None else iters,
+            no_predictions=empty,
             wall_s=round(wall, 1), resumed=active.resumed, logs=[TRAIN_LOG] + logs,
             threads=self.threads))
         self.durations.setdefault(run.row.name, wall)
-        self.echo(f'done {run.label} in {_fmt_s(wall)}: ' + ', '.join(
+        self.echo(f'done {run.label} in {_fmt_s(wall)}: ' + (
+            'no predictions on the validation set (scores 0)' if empty else '') + ', '.join(
             f'{k} {v:.4g}' for k, v in metrics.items() if isinstance(v, (int, float))
             and not k.endswith(('_s', 'time', 'step'))))
         return True
