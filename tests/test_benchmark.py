@@ -161,3 +161,26 @@ def test_default_shapes_follow_the_papers():
     assert DEFAULT_SHAPES == {'backbone': (224, 224), 'mmdet': (800, 1280), 'mmseg': (512, 2048)}
     args = tool.parse_args(['SwinTransformer'])
     assert args.shape is None and args.runs >= 2 and args.warmup >= 1
+
+
+def test_synthetic_batch_runs_on_a_given_picture(tmp_path):
+    """``--image``: the picture (resized to the input size, BGR as mmcv loads it) is what the
+    model sees, so a spiking model's firing rates come from real data."""
+    import cv2
+    import numpy as np
+    from mmseg.models.data_preprocessor import SegDataPreProcessor
+
+    from mmplugins.analysis.benchmark import synthetic_batch
+    pixels = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    path = str(tmp_path / 'picture.png')
+    cv2.imwrite(path, pixels)
+    model = torch.nn.Module()
+    model.data_preprocessor = SegDataPreProcessor(mean=[0, 0, 0], std=[1, 1, 1])
+    inputs, samples = synthetic_batch(model, 'mmseg', (10, 15), batch_size=2, image=path)
+    expected = torch.from_numpy(cv2.resize(pixels, (15, 10))).permute(2, 0, 1).float()
+    assert inputs.shape == (2, 3, 10, 15) and len(samples) == 2
+    assert torch.equal(inputs[0], expected) and torch.equal(inputs[1], expected)
+    random_inputs, _ = synthetic_batch(model, 'mmseg', (10, 15))
+    assert not torch.equal(random_inputs[0], expected)
+    with pytest.raises(FileNotFoundError, match='missing.png'):
+        synthetic_batch(model, 'mmseg', (10, 15), image=str(tmp_path / 'missing.png'))

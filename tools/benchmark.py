@@ -36,6 +36,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'), default=None,
                         help='input height and width (default: the paper convention)')
     parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--image', default=None,
+                        help='whole models: run on this picture (resized to --shape) instead '
+                        'of random pixels; spiking models\' firing rates depend on the input')
     parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     parser.add_argument('--task', choices=['backbone', 'model'], default=None,
                         help="what to time: 'model' (detector/segmentor; default for a config) "
@@ -96,6 +99,8 @@ def main(argv=None) -> dict:
     progress = None if args.quiet else (lambda msg: print(f'  {msg}', file=sys.stderr,
                                                           flush=True))
     is_config = args.target.endswith('.py')
+    if args.image and not (is_config and args.task != 'backbone'):
+        raise SystemExit('--image applies to whole models (a config without --task backbone)')
     if is_config:
         if args.arch:
             raise SystemExit('--arch applies to backbone names; set the arch in the config')
@@ -117,7 +122,7 @@ def main(argv=None) -> dict:
     kwargs = dict(batch_size=args.batch_size, device=args.device, runs=args.runs,
                   warmup=args.warmup, with_energy=not args.no_energy, progress=progress)
     if task == 'model':
-        result = benchmark_model(module, scope, shape, **kwargs)
+        result = benchmark_model(module, scope, shape, image=args.image, **kwargs)
     else:
         result = benchmark_backbone(module, shape, **kwargs)
     result.update(name=name, target=args.target, checkpoint=args.checkpoint,

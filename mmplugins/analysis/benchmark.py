@@ -256,8 +256,11 @@ def benchmark_backbone(backbone: nn.Module, shape: Tuple[int, int] = (224, 224),
 
 
 def synthetic_batch(model: nn.Module, scope: str, shape: Tuple[int, int],
-                    batch_size: int = 1, device: str = 'cpu') -> Tuple[torch.Tensor, list]:
-    """A random uint8 image batch of ``shape`` through the model's data preprocessor.
+                    batch_size: int = 1, device: str = 'cpu',
+                    image: Optional[str] = None) -> Tuple[torch.Tensor, list]:
+    """A uint8 image batch of ``shape`` through the model's data preprocessor: random pixels,
+    or the file ``image`` resized to ``shape`` (a spiking model's firing rates, hence its
+    energy, depend on what it sees).
 
     Returns ``(inputs, data_samples)`` ready for ``model.predict`` / ``model._forward``.
     """
@@ -270,7 +273,16 @@ def synthetic_batch(model: nn.Module, scope: str, shape: Tuple[int, int],
         from mmseg.structures import SegDataSample as Sample
     else:
         raise ValueError(f"synthetic_batch: scope must be 'mmdet' or 'mmseg', got {scope!r}")
-    images = [torch.randint(0, 256, (3, h, w), dtype=torch.uint8) for _ in range(batch_size)]
+    if image is None:
+        images = [torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
+                  for _ in range(batch_size)]
+    else:
+        import cv2
+        pixels = cv2.imread(image)  # BGR, as mmcv's LoadImageFromFile
+        if pixels is None:
+            raise FileNotFoundError(f'benchmark image {image!r} cannot be read')
+        pixels = cv2.resize(pixels, (w, h), interpolation=cv2.INTER_LINEAR)
+        images = [torch.from_numpy(pixels).permute(2, 0, 1).contiguous()] * batch_size
     samples = [Sample(metainfo=dict(meta)) for _ in range(batch_size)]
     data = model.data_preprocessor(dict(inputs=images, data_samples=samples), False)
     return data['inputs'].to(device), data['data_samples']
@@ -279,18 +291,20 @@ def synthetic_batch(model: nn.Module, scope: str, shape: Tuple[int, int],
 def benchmark_model(model: nn.Module, scope: str, shape: Tuple[int, int],
                     batch_size: int = 1, device: str = 'cpu', runs: int = 10, warmup: int = 2,
                     with_energy: bool = True,
-                    progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
+                    progress: Optional[Callable[[str], None]] = None,
+                    image: Optional[str] = None) -> Dict[str, Any]:
     """Benchmark a built detector (``scope='mmdet'``) or segmentor (``'mmseg'``).
 
     Latency and memory time ``model.predict`` (post-processing included, as deployed); FLOPs
     and energy count ``model._forward`` (network only, mmdet/mmseg's ``get_flops``
-    convention) of one image. Backbone params/FLOPs are reported too.
+    convention) of one image. Backbone params/FLOPs are reported too. ``image``: a picture to
+    run on instead of random pixels (see :func:`synthetic_batch`).
     """
     dev = torch.device(device)
     model = model.to(dev).eval()
-    inputs, samples = synthetic_batch(model, scope, shape, batch_size, device)
+    inputs, samples = synthetic_batch(model, scope, shape, batch_size, device, image)
     one_in, one_s = inputs[:1], samples[:1]
-    result = dict(task='model', scope=scope, input_shape=list(inputs.shape),
+    result = dict(task='model', scope=scope, input_shape=list(inputs.shape), image=image,
                   params=count_params(model), **_environment(dev))
     wrapped = _Call(model, lambda m, x: m._forward(x, one_s))
     result.update(_measure(

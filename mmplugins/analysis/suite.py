@@ -390,12 +390,28 @@ def last_checkpoint_of(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
+def first_val_image(config: str) -> Optional[str]:
+    """The first validation picture of a config's data (sorted by name), or ``None``."""
+    from mmengine.config import Config
+    dataset = Config.fromfile(config).val_dataloader.dataset
+    prefix = dataset.get('data_prefix') or {}
+    folder = osp.join(dataset.get('data_root', ''), prefix.get('img') or prefix.get('img_path')
+                      or '')
+    if not osp.isdir(folder):
+        return None
+    names = sorted(f for f in os.listdir(folder) if f.lower().endswith(('.jpg', '.png')))
+    return osp.join(folder, names[0]) if names else None
+
+
 def bench_command(row: Row, checkpoint: str, out: str, repo: str, runs: int, warmup: int,
-                  python: str = sys.executable) -> List[str]:
-    """``tools/benchmark.py`` of a row's whole model at its input size (fresh process)."""
-    return [python, osp.join(repo, 'tools', 'benchmark.py'), row.config, '--checkpoint',
-            checkpoint, '--shape', str(row.input_size[0]), str(row.input_size[1]),
-            '--runs', str(runs), '--warmup', str(warmup), '--quiet', '--out', out]
+                  python: str = sys.executable, image: Optional[str] = None) -> List[str]:
+    """``tools/benchmark.py`` of a row's whole model at its input size (fresh process), on
+    ``image`` when given (the firing rates behind a spiking model's energy are then measured
+    on real data)."""
+    cmd = [python, osp.join(repo, 'tools', 'benchmark.py'), row.config, '--checkpoint',
+           checkpoint, '--shape', str(row.input_size[0]), str(row.input_size[1]),
+           '--runs', str(runs), '--warmup', str(warmup), '--quiet', '--out', out]
+    return cmd + (['--image', image] if image else [])
 
 
 def benchmark_rows(rows: Sequence[Row], work_root: str, repo: str, runs: int = 10,
@@ -417,7 +433,8 @@ def benchmark_rows(rows: Sequence[Row], work_root: str, repo: str, runs: int = 1
         echo(f'[{i + 1}/{len(rows)}] benchmarking {row.name} at '
              f'{row.input_size[0]}x{row.input_size[1]}')
         tmp = out + '.part.json'
-        proc = subprocess.run(bench_command(row, ckpt, tmp, repo, runs, warmup, python),
+        image = first_val_image(row.config)
+        proc = subprocess.run(bench_command(row, ckpt, tmp, repo, runs, warmup, python, image),
                               cwd=repo, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f'benchmark of {row.name} failed:\n{proc.stderr[-3000:]}')
