@@ -21,7 +21,8 @@ Without WORK_DIRS every folder under ``work_dirs/`` that holds an evaluated run 
 ``make leaderboard`` does), each in a fresh process: every registered backbone (a
 ``DenseBackbone``) at 224x224 and at the suite's input size with its default arch, and every
 work dir whose config is a trained shapes config, with its last checkpoint at the config's
-``demo_input_size`` or ``shapes_crop_size`` (or ``--work-dir-shape``). Existing JSONs are kept (delete them, or pass ``--force``, to re-measure).
+``demo_input_size`` or ``shapes_crop_size`` (or ``--work-dir-shape``). Existing JSONs are
+kept (delete them, or pass ``--force``, to re-measure).
 """
 import argparse
 import glob

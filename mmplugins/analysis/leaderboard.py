@@ -36,7 +36,8 @@ METRICS = {
 #: order in which a row's headline metric is chosen
 HEADLINE = ('box AP', 'PQ', 'mIoU', 'mask AP')
 COLUMNS = ['task', 'model', 'method', 'backbone', 'config', 'dataset', 'metric', 'measured',
-           'spread', 'seeds', 'paper', 'gap', 'params_M', 'flops_G', 'input', 'latency_ms', 'latency_iqr_ms', 'img_s',
+           'spread', 'seeds', 'paper', 'gap', 'params_M', 'flops_G', 'input', 'latency_ms',
+           'latency_iqr_ms', 'img_s',
            'peak_mem_MiB', 'energy_mJ', 'energy_method', 'device', 'iters', 'other_metrics',
            'source']
 
