@@ -1,11 +1,5 @@
-# Leaderboard suite, instance row: HorNet with global-filter mixers in stages 3 and 4 (the
-# rfft2 sizes of their 8x8 and 4x4 maps at 128 px), else as the 7x7 row.
-_base_ = './_base_/instance.py'
+# Leaderboard suite, instance row: HorNet with global-filter mixers in stages 3 and 4
+# (_base_/narrow_backbones.py).
+_base_ = ['./_base_/instance.py', './_base_/narrow_backbones.py']
 paper_config = 'cascade-mask-rcnn_hornet-tiny-gf_fpn_ms-crop-3x_coco'
-model = dict(
-    backbone=dict(_delete_=True, type='mmplugins.HorNet',
-                  arch=dict(embed_dims=32, depths=(1, 1, 2, 1), orders=(2, 3, 4, 5),
-                            mixers=[dict(type='dw', kernel_size=7)] * 2 + [
-                                dict(type='gf', h=8, w=5), dict(type='gf', h=4, w=3)]),
-                  drop_path_rate=0.1),
-    neck=dict(in_channels=[32, 64, 128, 256]))
+model = dict(backbone={{_base_.suite_hornet_gf}}, neck=dict(in_channels=[32, 64, 128, 256]))
