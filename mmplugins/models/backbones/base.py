@@ -125,6 +125,35 @@ class DenseBackbone(BaseModule):
         super().init_weights()
 
 
+class ConvNeXtStyleBackbone(DenseBackbone):
+    """Per stage ``downsample_layers[i]`` then the blocks ``stages[i]`` on NCHW maps (ConvNeXt,
+    HorNet), with optional output norms ``norm{i}``: freezing and initialisation of that layout.
+    """
+
+    def init_conv_linear(self) -> None:
+        """The official ConvNeXt/HorNet initialisation: truncated normal (std 0.02) on every
+        conv and linear weight, zero biases."""
+        for module in self.modules():
+            if isinstance(module, (nn.Conv2d, nn.Linear)):
+                trunc_normal_(module.weight, std=0.02)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+
+    def stage_modules(self, index: int) -> List[nn.Module]:
+        """0: the stem ``downsample_layers[0]``; i >= 1: stage i with the downsampling layer in
+        front of it and its output norm, if any."""
+        if index == 0:
+            return [self.downsample_layers[0]]
+        stage = index - 1
+        modules: List[nn.Module] = [self.stages[stage]]
+        if stage > 0:
+            modules.insert(0, self.downsample_layers[stage])
+        norm = getattr(self, f'norm{stage}', None)
+        if norm is not None:
+            modules.append(norm)
+        return modules
+
+
 class HierarchicalBackbone(DenseBackbone):
     """A stem ``patch_embed`` then ``stages`` on channels-last maps ``(B, H, W, C)``.
 

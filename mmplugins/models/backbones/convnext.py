@@ -26,13 +26,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
-from mmengine.model.weight_init import trunc_normal_
 
 from ...registry import MODELS
 from ..layers import Mlp, drop_path_rates
 from ..layers.checkpoint import maybe_checkpoint
 from ..layers.norm import LayerNorm2d
-from .base import DenseBackbone
+from .base import ConvNeXtStyleBackbone
 
 #: zero padding (left, right, top, bottom) in front of the stem and of the later downsamplings
 #: (kMaX-PT ``ConvNeXt.forward_features``, DeepLab2 ``convnext.py``)
@@ -79,7 +78,7 @@ class ConvNeXtBlock(nn.Module):
 
 
 @MODELS.register_module()
-class ConvNeXt(DenseBackbone):
+class ConvNeXt(ConvNeXtStyleBackbone):
     """The ConvNeXt backbone of the kMaX-DeepLab release (see the module docstring).
 
     Args:
@@ -135,25 +134,10 @@ class ConvNeXt(DenseBackbone):
                               layer_scale_init_value=layer_scale_init_value, eps=norm_eps)
                 for j in range(depth)]))
         self.set_out_indices(out_indices, dims, strides)
-        self._init_conv_linear()
+        # ConvNeXt's initialisation; the kMaX release keeps PyTorch's defaults, which its
+        # ImageNet weights overwrite anyway
+        self.init_conv_linear()
         self._freeze_stages()
-
-    def _init_conv_linear(self) -> None:
-        # ConvNeXt's initialisation (truncated normal 0.02, zero bias); the kMaX release keeps
-        # PyTorch's defaults, which its ImageNet weights overwrite anyway.
-        for module in self.modules():
-            if isinstance(module, (nn.Conv2d, nn.Linear)):
-                trunc_normal_(module.weight, std=0.02)
-                if module.bias is not None:
-                    nn.init.zeros_(module.bias)
-
-    def stage_modules(self, index: int) -> List[nn.Module]:
-        if index == 0:
-            return [self.downsample_layers[0]]
-        modules: List[nn.Module] = [self.stages[index - 1]]
-        if index > 1:
-            modules.insert(0, self.downsample_layers[index - 1])
-        return modules
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps, in the

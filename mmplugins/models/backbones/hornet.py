@@ -22,7 +22,6 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 from mmcv.cnn.bricks import DropPath
-from mmengine.model.weight_init import trunc_normal_
 
 from ...registry import MODELS
 from ..layers.checkpoint import maybe_checkpoint
@@ -30,7 +29,7 @@ from ..layers import Mlp, drop_path_rates
 from ..layers.gnconv import GnConv
 from ..layers.norm import LayerNorm2d
 from ..utils import crop_to, pad_to_multiple
-from .base import DenseBackbone
+from .base import ConvNeXtStyleBackbone
 
 _DW7 = dict(type='dw', kernel_size=7)
 
@@ -103,7 +102,7 @@ class HorNetBlock(nn.Module):
 
 
 @MODELS.register_module()
-class HorNet(DenseBackbone):
+class HorNet(ConvNeXtStyleBackbone):
     """HorNet backbone.
 
     Args:
@@ -201,27 +200,8 @@ class HorNet(DenseBackbone):
         self.set_out_indices(out_indices, channels, strides)
         for i in self.out_indices:
             self.add_module(f'norm{i}', LayerNorm2d(channels[i], eps=norm_eps))
-        self._init_conv_linear()
+        self.init_conv_linear()
         self._freeze_stages()
-
-    def _init_conv_linear(self) -> None:
-        # the official initialisation: truncated normal 0.02 on every conv and linear weight
-        for module in self.modules():
-            if isinstance(module, (nn.Conv2d, nn.Linear)):
-                trunc_normal_(module.weight, std=0.02)
-                if module.bias is not None:
-                    nn.init.zeros_(module.bias)
-
-    def stage_modules(self, index: int) -> List[nn.Module]:
-        if index == 0:
-            return [self.downsample_layers[0]]
-        stage = index - 1
-        modules: List[nn.Module] = [self.stages[stage]]
-        if stage > 0:
-            modules.insert(0, self.downsample_layers[stage])
-        if stage in self.out_indices:
-            modules.append(getattr(self, f'norm{stage}'))
-        return modules
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """``(B, C, H, W)`` -> tuple of ``(B, C_i, ceil(H / s_i), ceil(W / s_i))`` maps."""
