@@ -7,11 +7,11 @@ spikingjelly provides the neuron base classes, surrogate gradients, step modes a
 from .attention import QSDSA
 from .energy import EnergyReport, LayerEnergy, energy_report
 from .layers import BNAndPad, QRepConv, SpikeMatMul, seq_apply
-from .neuron import (MultiSpikeNode, RoundHalfUpSpikeCount, expand_to_binary,
-                     spike_driven_apply, spike_norm)
+from .neuron import (MultiSpikeNode, RoundHalfEvenSpikeCount, RoundHalfUpSpikeCount,
+                     expand_to_binary, spike_driven_apply, spike_norm)
 from .quant import LSQConv2d, LSQLinear, LSQWeightQuantizer
 
 __all__ = ['QSDSA', 'EnergyReport', 'LayerEnergy', 'energy_report', 'BNAndPad', 'QRepConv',
-           'SpikeMatMul', 'seq_apply', 'MultiSpikeNode', 'RoundHalfUpSpikeCount',
-           'expand_to_binary', 'spike_driven_apply', 'spike_norm', 'LSQConv2d', 'LSQLinear',
-           'LSQWeightQuantizer']
+           'SpikeMatMul', 'seq_apply', 'MultiSpikeNode', 'RoundHalfEvenSpikeCount',
+           'RoundHalfUpSpikeCount', 'expand_to_binary', 'spike_driven_apply', 'spike_norm',
+           'LSQConv2d', 'LSQLinear', 'LSQWeightQuantizer']

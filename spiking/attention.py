@@ -36,13 +36,14 @@ class QSDSA(nn.Module):
         rep_conv: Q/K/V/projection convs are quantized RepConvs (QSD); ``False``: 1x1 convs
             (SDT-V3).
         v_ratio: V (and the projection's input) has ``v_ratio * dim`` channels (SDT-V3: 4).
+        rounding: the neurons' rounding (``MultiSpikeNode``; ``'half_even'`` in SDT-V3).
     """
 
     def __init__(self, dim: int, num_heads: int = 8, scale: float = 0.25,
                  bits: Optional[int] = 4, levels: int = 4, attn_norm: Optional[float] = 2.0,
                  decay: Optional[float] = None, analog: bool = False,
                  threshold: Optional[float] = None, rep_conv: bool = True,
-                 v_ratio: int = 1) -> None:
+                 v_ratio: int = 1, rounding: str = 'half_up') -> None:
         super().__init__()
         if dim % num_heads:
             raise ValueError(f'QSDSA: dim {dim} must be divisible by num_heads {num_heads}')
@@ -50,7 +51,7 @@ class QSDSA(nn.Module):
 
         def node(norm=None):
             return MultiSpikeNode(levels, norm=norm, decay=decay, analog=analog,
-                                  threshold=threshold)
+                                  threshold=threshold, rounding=rounding)
 
         def conv(cin: int, cout: int) -> nn.Module:
             if rep_conv:

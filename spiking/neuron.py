@@ -5,6 +5,11 @@ A neuron emits an integer spike count ``c = round(clamp(D * x, 0, D))`` per time
 the open window ``0 < D * x < D``. Rounding is half-up (``floor(v + 0.5)``) as in the released
 code (``torch.round`` would round half to even and break bit-exactness with it).
 
+The Spike-Driven Transformer V3 neurons (the release's 19M models, its spiking necks and heads)
+use ``torch.round`` instead, half to even: ``rounding='half_even'``. The two differ on exact
+ties and, in float32, just below them (``floor(x + 0.5)`` rounds ``x + 0.5`` up to the next
+integer when ``x`` is within one ulp under ``k + 0.5``).
+
 A count ``c`` is the same as ``c`` binary spikes over ``D`` virtual time steps
 (:func:`expand_to_binary`), so a layer fed by counts can run spike-driven
 (:func:`spike_driven_apply`): the ``1 / norm`` factor folds into the next layer's weights.
@@ -15,20 +20,23 @@ import torch
 from spikingjelly.activation_based import neuron, surrogate
 
 
-class _RoundHalfUpCount(torch.autograd.Function):
-    """``floor(clamp(x, 0, D) + 0.5)`` with gradient 1 on ``0 < x < D`` (straight-through)."""
+class _RoundCount(torch.autograd.Function):
+    """``floor(clamp(x, 0, D) + 0.5)`` (``half_even``: ``torch.round(clamp(x, 0, D))``) with
+    gradient 1 on ``0 < x < D`` (straight-through)."""
 
     @staticmethod
-    def forward(ctx, x: torch.Tensor, levels: int) -> torch.Tensor:  # type: ignore[override]
+    def forward(ctx, x: torch.Tensor, levels: int,  # type: ignore[override]
+                half_even: bool = False) -> torch.Tensor:
         ctx.save_for_backward(x)
         ctx.levels = levels
-        return torch.floor(torch.clamp(x, 0, levels) + 0.5)
+        clamped = torch.clamp(x, 0, levels)
+        return torch.round(clamped) if half_even else torch.floor(clamped + 0.5)
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):  # type: ignore[override]
         x, = ctx.saved_tensors
         mask = (x > 0) & (x < ctx.levels)
-        return grad * mask.to(grad.dtype), None
+        return grad * mask.to(grad.dtype), None, None
 
 
 class RoundHalfUpSpikeCount(surrogate.MultiLevelSpikeCount):
@@ -41,7 +49,16 @@ class RoundHalfUpSpikeCount(surrogate.MultiLevelSpikeCount):
     @staticmethod
     def spiking_function(x: torch.Tensor, max_spike_count: int, grad_min: float,
                          grad_max: float) -> torch.Tensor:
-        return _RoundHalfUpCount.apply(x, max_spike_count)
+        return _RoundCount.apply(x, max_spike_count)
+
+
+class RoundHalfEvenSpikeCount(RoundHalfUpSpikeCount):
+    """The same with ``torch.round`` (half to even), as the SDT-V3 neurons count."""
+
+    @staticmethod
+    def spiking_function(x: torch.Tensor, max_spike_count: int, grad_min: float,
+                         grad_max: float) -> torch.Tensor:
+        return _RoundCount.apply(x, max_spike_count, True)
 
 
 def _fp32_or_wider(dtype: torch.dtype) -> torch.dtype:
@@ -70,6 +87,8 @@ class MultiSpikeNode(neuron.BaseNode):
         threshold: input worth one spike (``None``: ``1 / D``, the backbone's neuron, which
             fires ``round(D x)``). The released spiking necks and heads fire ``round(x)``, i.e.
             ``threshold=1`` (with ``norm=1`` in the detectors, ``norm=4`` in QFPN).
+        rounding: ``'half_up'`` (QSD's ``floor(x + 0.5)``) or ``'half_even'``
+            (``torch.round``, the SDT-V3 neurons').
 
     Outputs ``c / norm`` with integer counts ``c`` in ``0..D``; :meth:`counts` recovers them.
     """
@@ -77,7 +96,7 @@ class MultiSpikeNode(neuron.BaseNode):
     def __init__(self, levels: int = 4, norm: Optional[float] = None,
                  decay: Optional[float] = None, detach_reset: bool = True,
                  step_mode: str = 'm', analog: bool = False,
-                 threshold: Optional[float] = None) -> None:
+                 threshold: Optional[float] = None, rounding: str = 'half_up') -> None:
         if not isinstance(levels, int) or levels < 1:
             raise ValueError(f'MultiSpikeNode: levels must be an int >= 1, got {levels!r}')
         if decay is not None and not 0.0 <= float(decay) < 1.0:
@@ -86,15 +105,20 @@ class MultiSpikeNode(neuron.BaseNode):
             raise ValueError(f"MultiSpikeNode: step_mode must be 's' or 'm', got {step_mode!r}")
         if threshold is not None and not float(threshold) > 0:
             raise ValueError(f'MultiSpikeNode: threshold must be > 0, got {threshold!r}')
+        surrogates = {'half_up': RoundHalfUpSpikeCount, 'half_even': RoundHalfEvenSpikeCount}
+        if rounding not in surrogates:
+            raise ValueError(f"MultiSpikeNode: rounding must be 'half_up' or 'half_even', got "
+                             f'{rounding!r}')
         # a multiplicative gain, so the default (gain D) stays bit-exact with the released x * 4
         self.gain = float(levels) if threshold is None else 1.0 / float(threshold)
         super().__init__(v_threshold=1.0 / self.gain, v_reset=None,
-                         surrogate_function=RoundHalfUpSpikeCount(levels),
+                         surrogate_function=surrogates[rounding](levels),
                          detach_reset=detach_reset, step_mode=step_mode)
         self.levels = levels
         self.norm = float(levels if norm is None else norm)
         self.decay = None if decay is None else float(decay)
         self.analog = analog
+        self.rounding = rounding
 
     @property
     def stateful(self) -> bool:
@@ -103,7 +127,7 @@ class MultiSpikeNode(neuron.BaseNode):
 
     def extra_repr(self) -> str:
         return (f'levels={self.levels}, norm={self.norm}, threshold={self.v_threshold:g}, '
-                f'decay={self.decay}, step_mode={self.step_mode}'
+                f'decay={self.decay}, step_mode={self.step_mode}, rounding={self.rounding}'
                 + (', analog=True' if self.analog else ''))
 
     def counts(self, output: torch.Tensor) -> torch.Tensor:

@@ -92,6 +92,8 @@ def test_time_steps_are_averaged_inside_the_backbone():
     (dict(arch=TINY, out_indices=(5,)), 'out_indices'),
     (dict(arch=TINY, time_steps=0), 'time_steps'),
     (dict(arch=TINY, with_cp=True, decay=0.5), 'with_cp'),
+    (dict(arch=dict(TINY, block='v4')), 'block'),
+    (dict(arch=TINY, spike_rounding='down'), 'rounding'),
 ])
 def test_bad_arguments_name_the_argument(kwargs, message):
     with pytest.raises((KeyError, ValueError), match=message):
@@ -244,8 +246,9 @@ V3 = dict(TINY, block='sdt-v3')
 
 
 def _v3_spikes(x: torch.Tensor) -> torch.Tensor:
-    """SDT-V3's neuron (``spike_threshold=1``): ``round(clamp(x, 0, 4)) / 4``, half up."""
-    return torch.floor(torch.clamp(x, 0, 4) + 0.5) / 4
+    """SDT-V3's neuron (``spike_threshold=1, spike_rounding='half_even'``):
+    ``torch.round(clamp(x, 0, 4)) / 4``."""
+    return torch.round(torch.clamp(x, 0, 4)) / 4
 
 
 def _conv_bn(conv: nn.Module, bn: nn.Module, z: torch.Tensor, pad: int = 0) -> torch.Tensor:
@@ -286,6 +289,7 @@ def test_sdt_v3_transformer_block_equals_a_hand_computation(layer_scale):
     m = _v3_spikes(_conv_bn(mlp.fc1_conv, mlp.fc1_bn, _v3_spikes(h)))
     h = h + ls[2] * _conv_bn(mlp.fc2_conv, mlp.fc2_bn, m)
     torch.testing.assert_close(block(x)[0], h)
+    assert block.attn.attn_lif.rounding == 'half_even' and block.attn.attn_lif.norm == 4
     # conv stage blocks: SepConv with the third neuron and a BN after the depth-wise conv
     conv_sep = model.stages[2].blocks[0].sep
     assert conv_sep.lif3 is not None and conv_sep.dwconv.kernel_size == (7, 7)
@@ -293,7 +297,8 @@ def test_sdt_v3_transformer_block_equals_a_hand_computation(layer_scale):
 
 def _tiny_v3(layer_scale=1e-6) -> QSDTransformer:
     torch.manual_seed(0)
-    model = QSDTransformer(V3, bits=None, spike_threshold=1.0, layer_scale_init=layer_scale)
+    model = QSDTransformer(V3, bits=None, spike_threshold=1.0, spike_rounding='half_even',
+                           layer_scale_init=layer_scale)
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-0.2, 0.2)

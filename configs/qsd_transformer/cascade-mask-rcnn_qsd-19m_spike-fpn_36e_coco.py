@@ -28,6 +28,7 @@ model = dict(
         arch='19m',
         bits=None,
         spike_threshold=1.0,
+        spike_rounding='half_even',
         layer_scale_init=None,
         time_steps=1,
         keep_time=True,

@@ -15,6 +15,7 @@ model = dict(
         arch='19m',
         bits=None,
         spike_threshold=1.0,
+        spike_rounding='half_even',
         init_cfg=dict(type='Pretrained', checkpoint='checkpoints/qsd-19m_in1k.pth')),
     neck=dict(in_channels=[32, 64, 128, 360]))
 train_cfg = dict(val_interval=8000)

@@ -1,9 +1,11 @@
 # RetinaNet + QSD-Transformer-15M spike-driven end to end, as the released
 # det/configs/q_sformer_mask_rcnn/retina_qdt-t_fpn_1x_coco.py: [T, B, C, H, W] backbone maps
-# (T=1) into SpikeFPN (five levels, the fifth by max-pooling) and SpikeRetinaHead (binary
-# LIF neurons, 4 stacked convs), focal + L1 losses, AdamW 2e-4 (wd 0.05, none on norms),
-# 36 epochs with the released schedule, DETR-style multi-scale + crop augmentation.
-# Differences, on purpose: the TRUE strides 4/8/16/16/32 (the release says 8..128), and each
+# (T=1) into SpikeFPN (its RetinaNet base neck: levels from stage 2 on, start_level=1, and two
+# spiking stride-2 extra convs, the first on the last backbone map, add_extra_convs='on_input')
+# and SpikeRetinaHead (binary LIF neurons, 4 stacked convs), focal + L1 losses, AdamW 2e-4
+# (wd 0.05, none on norms), 36 epochs with the released schedule, DETR-style multi-scale +
+# crop augmentation.
+# Differences, on purpose: the TRUE strides 8/16/16/32/64 (the release says 8..128), and each
 # head branch has its own LIF (the release runs one LIF over both, so the box branch starts
 # from the membrane the class branch left).
 _base_ = [
@@ -27,10 +29,12 @@ model = dict(
         type='mmplugins.SpikeFPN',
         in_channels=[64, 128, 256, 360],
         out_channels=256,
+        start_level=1,
+        add_extra_convs='on_input',
         num_outs=5),
     bbox_head=dict(
         type='mmplugins.SpikeRetinaHead',
-        anchor_generator=dict(strides=[4, 8, 16, 16, 32]),
+        anchor_generator=dict(strides=[8, 16, 16, 32, 64]),
         loss_bbox=dict(_delete_=True, type='L1Loss', loss_weight=1.0)))
 custom_hooks = [
     dict(type='mmplugins.SpikingResetHook'),

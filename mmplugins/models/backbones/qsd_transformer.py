@@ -187,8 +187,8 @@ class QSDTransformer(DenseBackbone):
             backbone of its 19M segmentor and Cascade Mask R-CNN) or a dict with
             ``embed_dims`` (4 ints), ``depths`` (blocks of stages 3 and 4), ``num_heads``,
             ``mlp_ratio`` and optionally ``block`` (a :data:`BLOCKS` key, default ``'qsd'``).
-            The released 19M models also use ``bits=None`` and ``spike_threshold=1.0``; the
-            det one ``layer_scale_init=None``.
+            The released 19M models also use ``bits=None``, ``spike_threshold=1.0`` and
+            ``spike_rounding='half_even'``; the det one ``layer_scale_init=None``.
         in_channels: input channels.
         bits: LSQ weight bits of every conv (``None``: full precision).
         time_steps: ``T``; the image is repeated over ``T`` steps, outputs are averaged.
@@ -199,6 +199,8 @@ class QSDTransformer(DenseBackbone):
         levels: ``D``, spike levels of the neurons (4 as released).
         spike_threshold: input worth one spike of every neuron (``None``: ``1 / D``, QSD's
             ``round(clamp(D x, 0, D)) / D``; 1.0: SDT-V3's ``round(clamp(x, 0, D)) / D``).
+        spike_rounding: ``'half_up'`` (QSD's ``floor(x + 0.5)``) or ``'half_even'``
+            (SDT-V3's ``torch.round``) for every neuron.
         decay: neuron membrane decay (``None``: the released stateless neuron; with it,
             ``T > 1`` only repeats the same computation).
         spiking: ``False`` builds the real-valued counterpart (neurons clamp without rounding;
@@ -233,9 +235,10 @@ class QSDTransformer(DenseBackbone):
     def __init__(self, arch: Union[str, dict] = '15m', in_channels: int = 3,
                  bits: Optional[int] = 4, time_steps: int = 1, keep_time: bool = False,
                  levels: int = 4, spike_threshold: Optional[float] = None,
-                 decay: Optional[float] = None, spiking: bool = True,
-                 attn_scale: Optional[float] = None,
-                 layer_scale_init: Optional[float] = 1e-6, out_indices: Sequence[int] = (1, 2, 3, 4),
+                 spike_rounding: str = 'half_up', decay: Optional[float] = None,
+                 spiking: bool = True, attn_scale: Optional[float] = None,
+                 layer_scale_init: Optional[float] = 1e-6,
+                 out_indices: Sequence[int] = (1, 2, 3, 4),
                  frozen_stages: int = -1, norm_eval: bool = False, with_cp: bool = False,
                  distill: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
@@ -261,7 +264,8 @@ class QSDTransformer(DenseBackbone):
             raise ValueError('QSDTransformer: with_cp=True would run stateful neurons twice; '
                              'use it only with decay=None')
         self.time_steps, self.bits, self.keep_time = time_steps, bits, keep_time
-        node = dict(levels=levels, decay=decay, analog=not spiking, threshold=spike_threshold)
+        node = dict(levels=levels, decay=decay, analog=not spiking, threshold=spike_threshold,
+                    rounding=spike_rounding)
         ratio, heads = int(cfg['mlp_ratio']), int(cfg['num_heads'])
 
         def down(cin, cout, stride):

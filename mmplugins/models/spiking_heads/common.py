@@ -8,9 +8,10 @@ from spikingjelly.activation_based import neuron
 from spiking import MultiSpikeNode, seq_apply
 
 #: the released detectors' neuron: integer counts ``round(clamp(x, 0, 4))``, not normalised
-DET_NEURON = dict(type='multispike', levels=4, threshold=1.0, norm=1.0)
+#: (``torch.round``: half to even, unlike the QSD backbone's ``floor(x + 0.5)``)
+DET_NEURON = dict(type='multispike', levels=4, threshold=1.0, norm=1.0, rounding='half_even')
 #: the released QFPN / QFPNHead neuron: the same counts divided by 4
-SEG_NEURON = dict(type='multispike', levels=4, threshold=1.0, norm=4.0)
+SEG_NEURON = dict(type='multispike', levels=4, threshold=1.0, norm=4.0, rounding='half_even')
 #: the released RetinaNet head's binary LIF neuron (multi-step, reset per forward)
 LIF_NEURON = dict(type='lif', tau=2.0)
 
