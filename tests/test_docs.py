@@ -165,3 +165,17 @@ def test_checkpoint_doc_names_every_converter():
     table = [line for line in text.splitlines() if line.startswith('| `')]
     named = set(re.findall(r'`([\w-]+)`', ' '.join(line.split('|')[1] for line in table)))
     assert named == set(available_converters())
+
+
+# ---------------------------------------------------------------------- leaderboard headline
+def test_readme_shows_the_committed_leaderboard_headline():
+    """README's leaderboard table is leaderboard/headline.md, which tools/leaderboard.py
+    --suite writes with the rest of the leaderboard."""
+    readme = (REPO / 'README.md').read_text()
+    block = readme.split('<!-- leaderboard:start -->\n')[1].split('<!-- leaderboard:end -->')[0]
+    headline = (REPO / 'leaderboard' / 'headline.md').read_text()
+    assert block.endswith(headline), (
+        'README.md shows another leaderboard than leaderboard/headline.md: paste it between '
+        'the leaderboard markers')
+    for task in ('instance', 'semantic', 'panoptic'):
+        assert f'| {task} |' in headline

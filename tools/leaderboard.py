@@ -189,7 +189,11 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     if args.suite:
         return run_suite(args)
-    work_dirs = args.work_dirs or find_work_dirs(osp.join(args.repo, 'work_dirs'))
+    # the suite's runs are rows of their own (--suite), not loose work dirs
+    suite_root = osp.abspath(args.suite_work_dir) + os.sep
+    work_dirs = args.work_dirs or [
+        wd for wd in find_work_dirs(osp.join(args.repo, 'work_dirs'))
+        if not osp.abspath(wd).startswith(suite_root)]
     for wd in work_dirs:
         if not osp.isdir(wd):
             raise SystemExit(f'work dir {wd!r} does not exist')
