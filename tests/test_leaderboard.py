@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, load_tiny, tiny_config
 
 from mmplugins.analysis.benchmark import summarize
-from mmplugins.analysis.leaderboard import (build_leaderboard, load_metafiles, pareto_front,
-                                            real_config_of)
+from mmplugins.analysis.leaderboard import (COLUMNS, build_leaderboard, load_metafiles,
+                                            pareto_front, real_config_of)
 
 DET = 'configs/demo/mask-rcnn_swin-demo_fpn_shapes-coco.py'
 SEG = 'configs/demo/upernet_swin-demo_shapes-ade20k.py'
@@ -141,19 +141,21 @@ def test_html_renders_in_headless_chromium(board, tmp_path):
     assert body.count('<tr>') == 3
     assert SEG_SWIN_T in body and DET_SWIN_T in body
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', dom.stdout)) == 3
-    assert dom.stdout.count('onclick="sortTable(') == 21
+    assert dom.stdout.count('onclick="sortTable(') == len(COLUMNS)
 
-    # the inline sort: 'measured' (column 5) ascending puts numbers first, '-' last; a second
-    # click sorts descending
+    # the inline sort: 'measured' ascending puts numbers first, '-' last; a second click sorts
+    # descending
     page = open(board['html']).read()
     for clicks, expected in ((1, [DET_SWIN_T, SEG_SWIN_T, 'SwinTransformer']),
                              (2, [SEG_SWIN_T, DET_SWIN_T, 'SwinTransformer'])):
         sorted_page = tmp_path / f'sorted{clicks}.html'
         sorted_page.write_text(page.replace(
-            '</body>', '<script>' + 'sortTable(5);' * clicks + '</script></body>'))
+            '</body>', '<script>' + f'sortTable({COLUMNS.index("measured")});' * clicks
+            + '</script></body>'))
         dom = run_chromium('--dump-dom', 'file://' + str(sorted_page))
         body = re.search(r'<tbody>(.*)</tbody>', dom.stdout, re.S).group(1)
-        configs = re.findall(r'<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>', body)
+        configs = re.findall(r'<tr>' + '<td>[^<]*</td>' * COLUMNS.index('config')
+                             + '<td>([^<]*)</td>', body)
         assert configs == expected, (clicks, configs)
 
     shot = tmp_path / 'shot.png'

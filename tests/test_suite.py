@@ -51,7 +51,8 @@ def test_runner_trains_skips_and_resumes(shapes_root, tmp_path):
     # interrupted: the segmentor's training is stopped once its first checkpoint exists
     messages, children = [], []
     runner = suite.SuiteRunner([seg_run], str(REPO), echo=messages.append, report_every_s=1)
-    first_ckpt = osp.join(seg_run.work_dir, 'iter_1.pth')
+    # the pointer is written after the checkpoint it names
+    first_ckpt = osp.join(seg_run.work_dir, 'last_checkpoint')
     original_start = runner._start
 
     def start(run):

@@ -32,6 +32,7 @@ from mmplugins.models.backbones import SwinTransformer
 from mmplugins.models.utils import load_backbone_checkpoint, read_state_dict
 
 import test_bad_checkpoint
+import test_convnext
 import test_kmax
 import test_swin
 import test_vit_comer
@@ -113,6 +114,15 @@ def _official(family: str) -> dict:
         return builders[family]()[1]
     if family == 'deit':
         return test_vit_comer._deit_layout(32, 4, 14)
+    if family == 'dinov2':
+        return test_vit_comer._dinov2_layout(32, 4)
+    if family == 'convnext':  # the ImageNet file the kMaX ConvNeXt configs start from
+        from mmplugins.models.backbones import ConvNeXt
+        state = {test_convnext._to_released(k): v
+                 for k, v in ConvNeXt(test_convnext.TINY).state_dict().items()}
+        state.update({'norm.weight': torch.ones(32), 'norm.bias': torch.zeros(32),
+                      'head.weight': torch.zeros(10, 32), 'head.bias': torch.zeros(10)})
+        return state
     if family == 'qsd_model':  # a whole released QSD detector: backbone + spiking neck/heads
         state = {f'backbone.{k}': v for k, v in _official('qsd').items()}
         state.update({'neck.lateral_convs.0.1.module.conv.weight': torch.randn(4, 8, 1, 1),
@@ -133,7 +143,9 @@ def _container(family: str, state: dict):
     """``state`` wrapped as the family's release files are (what their trainers save)."""
     if family in ('swin', 'deit'):  # microsoft/Swin-Transformer, facebookresearch/deit
         return {'model': state}
-    if family == 'hornet':  # ConvNeXt-style utils.save_model, with the EMA weights
+    if family == 'dinov2':  # facebookresearch/dinov2 hub files: the bare state dict
+        return state
+    if family in ('hornet', 'convnext'):  # ConvNeXt's utils.save_model, with the EMA weights
         return {'model': state, 'model_ema': state, 'optimizer': _optimizer(), 'epoch': 299,
                 'scaler': _SCALER, 'args': _args()}
     if family == 'rmt':  # DeiT-style main.py
@@ -158,8 +170,8 @@ def _container(family: str, state: dict):
             'scheduler': {'base_lrs': [5e-4], 'last_epoch': 149999}}
 
 
-CONVERTERS = ['deit', 'hornet', 'kmax', 'kmax-seg', 'qsd', 'qsd_model', 'qsd_transformer', 'rmt',
-              'swin', 'vit_comer']
+CONVERTERS = ['convnext', 'deit', 'dinov2', 'hornet', 'kmax', 'kmax-seg', 'qsd', 'qsd_model',
+              'qsd_transformer', 'rmt', 'swin', 'vit_comer']
 _FAMILY = {'kmax-seg': 'kmax', 'qsd_transformer': 'qsd'}
 
 
