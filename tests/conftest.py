@@ -15,17 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope='session', autouse=True)
 def read_metafiles_once():
-    """mmengine re-reads every metafile of mmdet or mmseg (about 50 YAML files, 1 s) for each
-    ``mmdet::``/``mmseg::`` base it resolves, i.e. several seconds per config. The files do not
-    change during a test session, so each is parsed once; what mmengine resolves is unchanged
-    (it only reads the parsed files)."""
-    import functools
-
-    import mmengine.config.utils as config_utils
-    original = config_utils.load
-    config_utils.load = functools.lru_cache(maxsize=None)(original)
-    yield
-    config_utils.load = original
+    """Each metafile of mmdet/mmseg is parsed once per test session (see
+    :func:`mmplugins.apis.metafiles_parsed_once`)."""
+    from mmplugins.apis import metafiles_parsed_once
+    with metafiles_parsed_once():
+        yield
 
 
 @pytest.fixture(scope='session')

@@ -306,8 +306,9 @@ def read_suite(work_root: str, repo: str) -> List[dict]:
         values = per_metric.get(headline, [])
         paper_config = first.get('paper_config')
         targets = metafiles[paper_config]['targets'] if paper_config in metafiles else {}
-        seed_dir = osp.dirname(osp.join(row_dir, 'seed%d' % first['seed'], ''))
-        cfg = Config.fromfile(osp.join(seed_dir, name + '.py'), import_custom_modules=False)
+        # the first seed's dumped config (the seeds differ only in randomness.seed)
+        cfg = Config.fromfile(osp.join(row_dir, f"seed{first['seed']}", name + '.py'),
+                              import_custom_modules=False)
         backbone = str(cfg.model.backbone.get('type', '?')).split('.')[-1]
         dataset = _dataset_name(cfg.val_dataloader.dataset, cfg.get('default_scope'))
         mean = statistics.fmean(values) if values else None
@@ -525,26 +526,22 @@ def build_leaderboard(work_dirs: Sequence[str], bench_paths: Sequence[str], out_
     suite_rows.sort(key=lambda r: (r['task'], -(r['measured'] or 0.0)))
     rows = build_rows(work_dirs, read_benchmarks(bench_paths), repo)
     rows.sort(key=lambda r: (str(r['model']), str(r['dataset']), str(r['config'])))
-    if suite_rows:
+    if suite_rows:  # the suite's plots, one set per task; loose rows keep the plain set
         plots = []
         for task in sorted({r['task'] for r in suite_rows}):
             plots += write_plots([r for r in suite_rows if r['task'] == task], out_dir,
                                  file_suffix=f'_{task}')
         rows = suite_rows + rows
-        md, csv_path, html_path = (osp.join(out_dir, f'leaderboard.{ext}')
-                                   for ext in ('md', 'csv', 'html'))
-        write_markdown(rows, md)
-        write_csv(rows, csv_path)
-        write_html(rows, plots, html_path)
-        headline = osp.join(out_dir, 'headline.md')
-        with open(headline, 'w') as f:
-            f.write(headline_table(suite_rows))
-        return dict(rows=rows, markdown=md, csv=csv_path, html=html_path, plots=plots,
-                    suite_rows=suite_rows, headline=headline)
+    else:
+        plots = write_plots(rows, out_dir)
     md, csv_path, html_path = (osp.join(out_dir, f'leaderboard.{ext}')
                                for ext in ('md', 'csv', 'html'))
     write_markdown(rows, md)
     write_csv(rows, csv_path)
-    plots = write_plots(rows, out_dir)
     write_html(rows, plots, html_path)
-    return dict(rows=rows, markdown=md, csv=csv_path, html=html_path, plots=plots)
+    result = dict(rows=rows, markdown=md, csv=csv_path, html=html_path, plots=plots)
+    if suite_rows:
+        result.update(suite_rows=suite_rows, headline=osp.join(out_dir, 'headline.md'))
+        with open(result['headline'], 'w') as f:
+            f.write(headline_table(suite_rows))
+    return result

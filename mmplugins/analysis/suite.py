@@ -19,6 +19,7 @@ goes to ``suite_train.log`` there; mmengine's own log stays in its timestamped f
 Runs go seed-major (every row's first seed before any second seed), so a suite stopped early
 has one measurement of every row before it has two of any.
 """
+import glob
 import json
 import os
 import os.path as osp
@@ -52,6 +53,7 @@ class Row:
     paper_config: Optional[str]
     scope: str
     max_iters: int
+    val_image: Optional[str] = None  #: the picture the row is benchmarked on
 
 
 @dataclass
@@ -101,13 +103,13 @@ def load_row(config: str) -> Row:
                task=cfg.suite_task, seeds=[int(s) for s in cfg.suite_seeds],
                input_size=tuple(int(v) for v in cfg.suite_input_size),
                paper_config=cfg.paper_config, scope=cfg.get('default_scope', 'mmdet'),
-               max_iters=int(cfg.train_cfg.get('max_iters', 0)))
+               max_iters=int(cfg.train_cfg.get('max_iters', 0)), val_image=first_val_image(cfg))
 
 
 def discover_rows(config_dir: str, names: Optional[Sequence[str]] = None) -> List[Row]:
     """Every suite config in ``config_dir`` (``_base_`` excluded), or those whose file name
     contains one of ``names``; ``ValueError`` when a name matches nothing."""
-    import mmengine.config.utils as config_utils
+    from mmplugins.apis import metafiles_parsed_once
     files = sorted(f for f in os.listdir(config_dir) if f.endswith('.py'))
     if names:
         unknown = [n for n in names if not any(n in f for f in files)]
@@ -115,19 +117,8 @@ def discover_rows(config_dir: str, names: Optional[Sequence[str]] = None) -> Lis
             raise ValueError(f'--rows {unknown} match no config in {config_dir}; there are: '
                              f'{[osp.splitext(f)[0] for f in files]}')
         files = [f for f in files if any(n in f for n in names)]
-    # every mmdet::/mmseg:: base makes mmengine re-parse ~50 metafiles; they do not change
-    # while the rows load, so each is parsed once here
-    original = config_utils.load
-    config_utils.load = _cached(original)
-    try:
+    with metafiles_parsed_once():
         return [load_row(osp.join(config_dir, f)) for f in files]
-    finally:
-        config_utils.load = original
-
-
-def _cached(fn: Callable) -> Callable:
-    import functools
-    return functools.lru_cache(maxsize=None)(fn)
 
 
 def plan_runs(rows: Sequence[Row], work_root: str, max_seeds: Optional[int] = None
@@ -183,7 +174,6 @@ def read_metrics(work_dir: str) -> Tuple[dict, Optional[int], bool]:
     """The last evaluated metrics of a work dir, the iteration they belong to, and whether the
     model predicted nothing at all (mmdet's COCO metrics then log no value: the scores are 0).
     """
-    import glob
     from .leaderboard import METRICS, read_work_dir
     runs = sorted(glob.glob(osp.join(work_dir, '[0-9]*_[0-9]*', '')))
     if runs:  # the newest run was tools/test.py: mmengine writes its metrics to <run>/<run>.json
@@ -376,7 +366,6 @@ class SuiteRunner:
 
 
 def _mmengine_logs(work_dir: str) -> List[str]:
-    import glob
     return glob.glob(osp.join(work_dir, '*', '*.log'))
 
 
@@ -390,10 +379,9 @@ def last_checkpoint_of(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
-def first_val_image(config: str) -> Optional[str]:
-    """The first validation picture of a config's data (sorted by name), or ``None``."""
-    from mmengine.config import Config
-    dataset = Config.fromfile(config).val_dataloader.dataset
+def first_val_image(cfg) -> Optional[str]:
+    """The first validation picture of a loaded config's data (sorted by name), or ``None``."""
+    dataset = cfg.val_dataloader.dataset
     prefix = dataset.get('data_prefix') or {}
     folder = osp.join(dataset.get('data_root', ''), prefix.get('img') or prefix.get('img_path')
                       or '')
@@ -433,8 +421,8 @@ def benchmark_rows(rows: Sequence[Row], work_root: str, repo: str, runs: int = 1
         echo(f'[{i + 1}/{len(rows)}] benchmarking {row.name} at '
              f'{row.input_size[0]}x{row.input_size[1]}')
         tmp = out + '.part.json'
-        image = first_val_image(row.config)
-        proc = subprocess.run(bench_command(row, ckpt, tmp, repo, runs, warmup, python, image),
+        proc = subprocess.run(bench_command(row, ckpt, tmp, repo, runs, warmup, python,
+                                            row.val_image),
                               cwd=repo, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f'benchmark of {row.name} failed:\n{proc.stderr[-3000:]}')
